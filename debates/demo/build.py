@@ -1,0 +1,156 @@
+"""Builds the demo: the seed article as a source and its debate map, plus demo users.
+
+Idempotent: users are found or created (their passwords reset to the printed ones), the
+source is reused when its text is already stored, and the map is built only once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from debates import services
+from debates.models import Claim, Debate, Evidence, Membership, Source, SourceRevision
+
+from . import russia_nk_map as demo_map
+
+SEED_PATH = Path(__file__).with_name("russia-north-korea-relations.txt")
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    display_name: str
+    password: str
+    role: str
+
+
+# Local demo accounts; the passwords are printed by load_demo, they are not secrets.
+DEMO_USERS = (
+    DemoUser("teacher", "Ms Teacher", "crux-teacher-demo", Membership.Role.OWNER),
+    DemoUser("moderator", "Mo Derator", "crux-moderator-demo", Membership.Role.MODERATOR),
+    DemoUser("contributor", "Con Tributor", "crux-contributor-demo", Membership.Role.CONTRIBUTOR),
+    DemoUser("student", "Stu Dent", "crux-student-demo", Membership.Role.VIEWER),
+)
+
+
+@dataclass
+class DemoResult:
+    debate: Debate
+    source: Source
+    created_map: bool
+
+
+def _ensure_users() -> dict[str, object]:
+    User = get_user_model()
+    users = {}
+    for spec in DEMO_USERS:
+        user, _ = User.objects.get_or_create(
+            username=spec.username,
+            defaults={"display_name": spec.display_name, "email": f"{spec.username}@example.org"},
+        )
+        user.set_password(spec.password)
+        user.save(update_fields=["password"])
+        users[spec.username] = user
+    return users
+
+
+def _ensure_source(owner) -> Source:
+    text = SEED_PATH.read_text(encoding="utf-8")
+    existing = (
+        SourceRevision.objects.filter(text=text.replace("\r\n", "\n"))
+        .select_related("source")
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return existing.source
+    return services.source_import(
+        text=text,
+        author="Encyclopedia article (scraped)",
+        licence="Demo content",
+        created_by=owner,
+    )
+
+
+def _add_arguments(debate, source, parent, arguments, authors, counter) -> None:
+    for spec in arguments:
+        author = authors[next(counter) % len(authors)]
+        claim = services.claim_create(
+            debate=debate,
+            kind=Claim.Kind.ARGUMENT,
+            parent=parent,
+            relation=spec["stance"],
+            text=spec["text"],
+            author=author,
+            status=Claim.Status.PUBLISHED,
+        )
+        for quote in spec["quotes"]:
+            _cite(claim, source, quote, Evidence.Relation.SUPPORTS, author)
+        _add_arguments(debate, source, claim, spec.get("arguments", []), authors, counter)
+
+
+def _cite(claim, source, quote, relation, author) -> None:
+    passage = services.passage_for_quote(source=source, quote=quote, created_by=author)
+    services.evidence_add(
+        claim=claim,
+        passage=passage,
+        relation=relation,
+        author=author,
+        status=Evidence.Status.PUBLISHED,
+    )
+
+
+def _build_map(debate, source, users) -> None:
+    import itertools
+
+    teacher = users["teacher"]
+    authors = [users["teacher"], users["moderator"], users["contributor"]]
+    counter = itertools.count()
+    for issue_spec in demo_map.MAP:
+        issue = services.claim_create(
+            debate=debate,
+            kind=Claim.Kind.ISSUE,
+            text=issue_spec["text"],
+            author=teacher,
+            status=Claim.Status.PUBLISHED,
+        )
+        for quote in issue_spec.get("quotes", []):
+            _cite(issue, source, quote, Evidence.Relation.CONTEXT, teacher)
+        for position_spec in issue_spec["positions"]:
+            position = services.claim_create(
+                debate=debate,
+                kind=Claim.Kind.POSITION,
+                parent=issue,
+                text=position_spec["text"],
+                author=teacher,
+                status=Claim.Status.PUBLISHED,
+            )
+            for quote in position_spec.get("quotes", []):
+                _cite(position, source, quote, Evidence.Relation.SUPPORTS, teacher)
+            _add_arguments(debate, source, position, position_spec["arguments"], authors, counter)
+
+
+@transaction.atomic
+def load_demo() -> DemoResult:
+    users = _ensure_users()
+    source = _ensure_source(users["teacher"])
+    debate = Debate.objects.filter(slug=demo_map.SLUG).first()
+    created = debate is None
+    if created:
+        debate = services.debate_create(
+            title=demo_map.TITLE,
+            slug=demo_map.SLUG,
+            description=demo_map.DESCRIPTION,
+            owner=users["teacher"],
+            visibility=Debate.Visibility.PUBLIC,
+            contribution_mode=Debate.Mode.REVIEWED,
+            sources=[source],
+        )
+        _build_map(debate, source, users)
+    for spec in DEMO_USERS:
+        services.membership_set(debate=debate, user=users[spec.username], role=spec.role)
+    return DemoResult(debate=debate, source=source, created_map=created)

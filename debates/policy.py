@@ -1,0 +1,95 @@
+"""The one place that answers "may this person do this to that?".
+
+Pages, htmx fragments and the API ask these functions and nothing else. A person's role
+in a debate is read once per request and cached on the user object, so asking many
+questions about one debate costs one query.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from .models import Claim, Debate, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    Person = User | AnonymousUser
+
+MODERATING_ROLES = {Membership.Role.OWNER, Membership.Role.MODERATOR}
+CONTRIBUTING_ROLES = {*MODERATING_ROLES, Membership.Role.CONTRIBUTOR}
+
+
+def role_in(user: Person, debate: Debate) -> str | None:
+    """The user's role in the debate ('owner' for its owner), or None for outsiders."""
+    if not user.is_authenticated:
+        return None
+    if debate.owner_id == user.pk:
+        return Membership.Role.OWNER
+    cache = user.__dict__.setdefault("_crux_roles", {})
+    if debate.pk not in cache:
+        cache[debate.pk] = (
+            Membership.objects.filter(user=user, debate=debate)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[debate.pk]
+
+
+def remember_roles(user: Person, roles: dict[int, str]) -> None:
+    """Seed the per-request role cache from a query that already read the memberships."""
+    if user.is_authenticated:
+        user.__dict__.setdefault("_crux_roles", {}).update(roles)
+
+
+def can_view_debate(user: Person, debate: Debate) -> bool:
+    if debate.visibility in (Debate.Visibility.PUBLIC, Debate.Visibility.UNLISTED):
+        return True
+    if user.is_authenticated and user.is_staff:
+        return True
+    return role_in(user, debate) is not None
+
+
+def can_moderate(user: Person, debate: Debate) -> bool:
+    if user.is_authenticated and user.is_staff:
+        return True
+    return role_in(user, debate) in MODERATING_ROLES
+
+
+def can_view_claim(user: Person, claim: Claim, debate: Debate) -> bool:
+    """Published claims are seen by all who see the debate; the rest by author and moderators."""
+    if (
+        not can_view_debate(user, debate)
+        or claim.deleted_at is not None
+        and not can_moderate(user, debate)
+    ):
+        return False
+    if claim.status == Claim.Status.PUBLISHED:
+        return True
+    return (user.is_authenticated and claim.author_id == user.pk) or can_moderate(user, debate)
+
+
+def visible_debates_q(user: Person) -> Q:
+    """A filter for the debates a person may open (listed or not)."""
+    visible = Q(visibility__in=[Debate.Visibility.PUBLIC, Debate.Visibility.UNLISTED])
+    if user.is_authenticated:
+        if user.is_staff:
+            return Q()
+        member_of = Membership.objects.filter(user=user).values("debate")
+        visible |= Q(owner=user) | Q(pk__in=member_of)
+    return visible
+
+
+def visible_claims_q(user: Person, prefix: str = "") -> Q:
+    """A filter for claims a person may see, inside debates they may see (by `prefix`)."""
+    published = Q(
+        **{f"{prefix}status": Claim.Status.PUBLISHED, f"{prefix}deleted_at__isnull": True}
+    )
+    if not user.is_authenticated:
+        return published
+    own = Q(**{f"{prefix}author": user, f"{prefix}deleted_at__isnull": True})
+    return published | own

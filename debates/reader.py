@@ -1,0 +1,143 @@
+"""Turns a stored revision and its passages into the reader's HTML blocks.
+
+Pure functions over plain data: the structure the importer found (sections and blocks
+with offsets) and a list of highlights (spans with an id). Overlapping highlights are
+split into segments at every boundary, so each character is wrapped once and every
+passage keeps a stable `id="passage-N"` target where it starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+
+@dataclass(frozen=True)
+class Highlight:
+    start: int
+    end: int
+    passage_id: int
+    cite_count: int = 0
+    selected: bool = False
+
+
+@dataclass
+class ReaderBlock:
+    kind: str  # "paragraph" or "list_item"
+    start: int
+    end: int
+    label: str
+    passage_id: int | None
+    html: SafeString
+    cite_count: int = 0
+    selected: bool = False
+
+
+@dataclass
+class ReaderSection:
+    title: str
+    heading_id: str
+    blocks: list[ReaderBlock] = field(default_factory=list)
+
+    @property
+    def groups(self) -> list[tuple[str, list[ReaderBlock]]]:
+        """Consecutive blocks of one kind, so list items render inside one <ul>."""
+        out: list[tuple[str, list[ReaderBlock]]] = []
+        for block in self.blocks:
+            if out and out[-1][0] == block.kind:
+                out[-1][1].append(block)
+            else:
+                out.append((block.kind, [block]))
+        return out
+
+
+def render_span(text: str, start: int, end: int, highlights: Sequence[Highlight], link) -> str:
+    """HTML for text[start:end] with the highlights inside it marked and linked.
+
+    `link(passage_id)` gives the href a highlight points to. A segment covered by several
+    highlights links to the shortest (the most specific) of them.
+    """
+    inside = [h for h in highlights if h.start < end and h.end > start and h.cite_count > 0]
+    if not inside:
+        return escape(text[start:end])
+    cuts = {start, end}
+    for h in inside:
+        cuts.add(max(h.start, start))
+        cuts.add(min(h.end, end))
+    points = sorted(cuts)
+    pieces: list[str] = []
+    for seg_start, seg_end in zip(points, points[1:], strict=False):
+        for h in inside:
+            if h.start == seg_start:
+                pieces.append(
+                    format_html('<span class="anchor" id="passage-{}"></span>', h.passage_id)
+                )
+        covering = [h for h in inside if h.start <= seg_start and h.end >= seg_end]
+        chunk = text[seg_start:seg_end]
+        if not covering:
+            pieces.append(escape(chunk))
+            continue
+        best = min(covering, key=lambda h: (h.end - h.start, h.passage_id))
+        classes = "hl" + (" hl-overlap" if len(covering) > 1 else "")
+        if any(h.selected for h in covering):
+            classes += " hl-selected"
+        pieces.append(
+            format_html(
+                '<a class="{}" href="{}" title="Cited by {} claim{}">{}</a>',
+                classes,
+                link(best.passage_id),
+                best.cite_count,
+                "" if best.cite_count == 1 else "s",
+                chunk,
+            )
+        )
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece above is escaped
+
+
+def build_sections(
+    text: str,
+    structure: dict,
+    block_passages: dict[tuple[int, int], Highlight],
+    highlights: Iterable[Highlight],
+    link,
+) -> list[ReaderSection]:
+    """Sections with rendered blocks; `block_passages` maps a block's span to its passage."""
+    spans = list(highlights)
+    sections: list[ReaderSection] = []
+    for index, section in enumerate(structure.get("sections", [])):
+        reader_section = ReaderSection(
+            title=section.get("title", ""), heading_id=f"section-{index}"
+        )
+        for block in section.get("blocks", []):
+            own = block_passages.get((block["start"], block["end"]))
+            # The block's own passage is highlighted by the block's style, not by a mark.
+            inner = [h for h in spans if own is None or h.passage_id != own.passage_id]
+            html = _block_html(text, block, inner, link)
+            reader_section.blocks.append(
+                ReaderBlock(
+                    kind=block["kind"],
+                    start=block["start"],
+                    end=block["end"],
+                    label=block.get("label", ""),
+                    passage_id=own.passage_id if own else None,
+                    html=html,
+                    cite_count=own.cite_count if own else 0,
+                    selected=own.selected if own else False,
+                )
+            )
+        sections.append(reader_section)
+    return sections
+
+
+def _block_html(text: str, block: dict, highlights: list[Highlight], link) -> SafeString:
+    """A block's HTML; a list item's label ("Diplomatic exchanges:") is set in bold."""
+    start, end, label = block["start"], block["end"], block.get("label", "")
+    head_end = start + len(label) + 1
+    if label and text[start:head_end] == f"{label}:" and head_end < end:
+        head = render_span(text, start, head_end, highlights, link)
+        rest = render_span(text, head_end, end, highlights, link)
+        return format_html("<strong>{}</strong>{}", head, rest)
+    return mark_safe(render_span(text, start, end, highlights, link))  # noqa: S308 - escaped

@@ -1,0 +1,245 @@
+"""Reads that pages and the API share, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from . import policy
+from .models import Claim, ClaimLink, Debate, Evidence, Membership, Passage, Source, SourceRevision
+
+
+@dataclass
+class MapNode:
+    claim: Claim
+    children: list[MapNode] = field(default_factory=list)
+    # Claims that also stand here through a cross-link (shown as references, not subtrees).
+    links: list[ClaimLink] = field(default_factory=list)
+
+    @property
+    def pro_count(self) -> int:
+        return sum(1 for c in self.children if c.claim.relation == Claim.Relation.SUPPORTS) + sum(
+            1 for link in self.links if link.relation == Claim.Relation.SUPPORTS
+        )
+
+    @property
+    def con_count(self) -> int:
+        opposing = {Claim.Relation.OPPOSES, Claim.Relation.UNDERCUTS}
+        return sum(1 for c in self.children if c.claim.relation in opposing) + sum(
+            1 for link in self.links if link.relation in opposing
+        )
+
+    @property
+    def reply_count(self) -> int:
+        return len(self.children) + len(self.links)
+
+    @property
+    def descendant_count(self) -> int:
+        return sum(1 + c.descendant_count for c in self.children)
+
+
+@dataclass
+class DebateMap:
+    debate: Debate
+    issues: list[MapNode]
+    nodes: dict[int, MapNode]
+    can_moderate: bool
+
+    @property
+    def claim_count(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def evidence_count(self) -> int:
+        return sum(n.claim.evidence_count for n in self.nodes.values())
+
+
+def _published_evidence() -> Q:
+    return Q(evidence__status=Evidence.Status.PUBLISHED, evidence__deleted_at__isnull=True)
+
+
+def debates_visible_to(user) -> QuerySet[Debate]:
+    return Debate.objects.filter(policy.visible_debates_q(user))
+
+
+def public_debates() -> QuerySet[Debate]:
+    """Listed debates for the home page, with their published claim counts."""
+    return (
+        Debate.objects.filter(visibility=Debate.Visibility.PUBLIC)
+        .select_related("owner")
+        .annotate(
+            claim_count=Count(
+                "claims",
+                filter=Q(claims__status=Claim.Status.PUBLISHED, claims__deleted_at__isnull=True),
+            )
+        )
+        .order_by("-updated_at", "pk")
+    )
+
+
+def _listed_debates(viewer) -> QuerySet[Debate]:
+    """Public debates plus, for a signed-in person, the private ones they belong to.
+
+    Unlisted debates are reachable by link only, so they never show up in listings.
+    """
+    listed = debates_visible_to(viewer)
+    if not viewer.is_authenticated or viewer.is_staff:
+        return listed.filter(visibility=Debate.Visibility.PUBLIC)
+    return listed.exclude(
+        Q(visibility=Debate.Visibility.UNLISTED) & ~Q(owner=viewer) & ~Q(memberships__user=viewer)
+    )
+
+
+def recent_activity(*, viewer, limit: int = 10) -> QuerySet[Claim]:
+    """The newest published claims in debates the viewer may open."""
+    return (
+        Claim.objects.published()
+        .filter(debate__in=_listed_debates(viewer))
+        .exclude(kind=Claim.Kind.ISSUE)
+        .select_related("debate", "author", "parent")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def claims_by_author(*, author, viewer) -> QuerySet[Claim]:
+    return (
+        Claim.objects.filter(author=author, debate__in=debates_visible_to(viewer))
+        .filter(policy.visible_claims_q(viewer))
+        .select_related("debate")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def debate_map(*, debate: Debate, viewer) -> DebateMap:
+    """The whole map as a tree, in three queries whatever its size.
+
+    Moderators see proposals (marked pending); authors see their own; everyone else sees
+    published claims only. A claim whose parent the viewer cannot see is not reachable.
+    """
+    moderating = policy.can_moderate(viewer, debate)
+    claims = Claim.objects.filter(debate=debate, deleted_at__isnull=True)
+    if moderating:
+        claims = claims.exclude(status__in=[Claim.Status.REJECTED, Claim.Status.WITHDRAWN])
+    else:
+        claims = claims.filter(policy.visible_claims_q(viewer)).exclude(
+            status__in=[Claim.Status.REJECTED, Claim.Status.WITHDRAWN]
+        )
+    claims = (
+        claims.select_related("author")
+        .annotate(evidence_count=Count("evidence", filter=_published_evidence()))
+        .order_by("order", "pk")
+    )
+
+    nodes = {claim.pk: MapNode(claim) for claim in claims}
+    issues: list[MapNode] = []
+    for node in nodes.values():
+        parent_id = node.claim.parent_id
+        if parent_id is None:
+            issues.append(node)
+        elif parent_id in nodes:
+            nodes[parent_id].children.append(node)
+    # Drop nodes whose ancestors are hidden from this viewer.
+    reachable: dict[int, MapNode] = {}
+    stack = list(issues)
+    while stack:
+        node = stack.pop()
+        reachable[node.claim.pk] = node
+        stack.extend(node.children)
+    for node in reachable.values():
+        node.children = [c for c in node.children if c.claim.pk in reachable]
+
+    links = ClaimLink.objects.filter(debate=debate).select_related("claim").order_by("order", "pk")
+    for link in links:
+        if link.claim_id in reachable and link.parent_id in reachable:
+            reachable[link.parent_id].links.append(link)
+    return DebateMap(debate=debate, issues=issues, nodes=reachable, can_moderate=moderating)
+
+
+def claim_detail(*, claim: Claim) -> dict:
+    """A claim's evidence (with quotes and sources) and its direct children."""
+    evidence = (
+        Evidence.objects.filter(claim=claim, deleted_at__isnull=True)
+        .exclude(status__in=[Evidence.Status.REJECTED, Evidence.Status.WITHDRAWN])
+        .select_related("passage__anchor", "passage__source", "author")
+        .order_by("relation", "pk")
+    )
+    return {"evidence": list(evidence)}
+
+
+@dataclass
+class ReaderPassage:
+    passage: Passage
+    cite_count: int
+
+    @property
+    def start(self) -> int:
+        return self.passage.anchor.start
+
+    @property
+    def end(self) -> int:
+        return self.passage.anchor.end
+
+
+def source_reader(*, source: Source, viewer, selected: int | None = None) -> dict:
+    """The current revision, its passages with citation counts, and who cites `selected`.
+
+    Counts only citations the viewer may see: published evidence on visible claims in
+    debates the viewer may open. Four queries whatever the source's size.
+    """
+    revision: SourceRevision = source.current_revision
+    visible_debates = debates_visible_to(viewer).values("pk")
+    cited = Q(
+        evidence__deleted_at__isnull=True,
+        evidence__status=Evidence.Status.PUBLISHED,
+        evidence__claim__debate__in=visible_debates,
+    ) & policy.visible_claims_q(viewer, prefix="evidence__claim__")
+    passages = (
+        Passage.objects.filter(source=source, anchor__revision=revision, anchor__status="anchored")
+        .select_related("anchor")
+        .annotate(cite_count=Count("evidence", filter=cited, distinct=True))
+        .order_by("anchor__start", "-anchor__end")
+    )
+    reader_passages = [ReaderPassage(p, p.cite_count) for p in passages]
+    citations: list[Evidence] = []
+    selected_passage = None
+    if selected is not None:
+        selected_passage = next(
+            (rp.passage for rp in reader_passages if rp.passage.pk == selected), None
+        )
+    if selected_passage is not None:
+        citations = list(
+            Evidence.objects.filter(
+                passage=selected_passage,
+                deleted_at__isnull=True,
+                status=Evidence.Status.PUBLISHED,
+                claim__debate__in=visible_debates,
+            )
+            .filter(policy.visible_claims_q(viewer, prefix="claim__"))
+            .select_related("claim__debate")
+            .order_by("claim__debate__title", "claim__pk")
+        )
+    return {
+        "revision": revision,
+        "passages": reader_passages,
+        "selected_passage": selected_passage,
+        "citations": citations,
+    }
+
+
+def memberships_for(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("debate")
+
+
+__all__ = [
+    "DebateMap",
+    "MapNode",
+    "claim_detail",
+    "claims_by_author",
+    "debate_map",
+    "debates_visible_to",
+    "memberships_for",
+    "public_debates",
+    "recent_activity",
+    "source_reader",
+]

@@ -1,0 +1,164 @@
+"""Pages. Thin: find the object (404 when the viewer may not see it), ask a selector or a
+service, render. htmx requests get the page's fragment instead of the whole page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from . import policy, selectors, services
+from .forms import DebateForm, SourceImportForm
+from .models import Claim, Debate, Source
+from .reader import Highlight, build_sections
+
+
+def _debate_for(request: HttpRequest, slug: str) -> Debate:
+    debate = get_object_or_404(Debate.objects.select_related("owner"), slug=slug)
+    if not policy.can_view_debate(request.user, debate):
+        # 404, not 403: a private debate's existence is not revealed to outsiders.
+        raise Http404("No such debate.")
+    return debate
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "debates/home.html",
+        {
+            "debates": selectors.public_debates()[:24],
+            "activity": selectors.recent_activity(viewer=request.user),
+            "sources": Source.objects.order_by("-created_at")[:5],
+        },
+    )
+
+
+def debate_map(request: HttpRequest, slug: str) -> HttpResponse:
+    debate = _debate_for(request, slug)
+    the_map = selectors.debate_map(debate=debate, viewer=request.user)
+    return render(
+        request,
+        "debates/map.html",
+        {"debate": debate, "map": the_map, "sources": debate.sources.all()},
+    )
+
+
+def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    debate = _debate_for(request, slug)
+    claim = get_object_or_404(
+        Claim.objects.select_related("author", "parent"), debate=debate, pk=pk
+    )
+    if not policy.can_view_claim(request.user, claim, debate):
+        raise Http404("No such claim.")
+    the_map = selectors.debate_map(debate=debate, viewer=request.user)
+    node = the_map.nodes.get(claim.pk)
+    ancestors = []
+    parent_id = claim.parent_id
+    while parent_id is not None and parent_id in the_map.nodes:
+        ancestor = the_map.nodes[parent_id].claim
+        ancestors.insert(0, ancestor)
+        parent_id = ancestor.parent_id
+    detail = selectors.claim_detail(claim=claim)
+    return render(
+        request,
+        "debates/claim.html",
+        {"debate": debate, "claim": claim, "node": node, "ancestors": ancestors, **detail},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def debate_new(request: HttpRequest) -> HttpResponse:
+    form = DebateForm(request.POST) if request.method == "POST" else DebateForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            debate = services.debate_create(
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                visibility=form.cleaned_data["visibility"],
+                contribution_mode=form.cleaned_data["contribution_mode"],
+                sources=list(form.cleaned_data["sources"]),
+                owner=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"“{debate.title}” is created. Start it with an issue.")
+            return redirect(debate)
+    return render(request, "debates/debate_new.html", {"form": form})
+
+
+def source_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "debates/sources.html",
+        {"sources": Source.objects.select_related("current_revision").order_by("title")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_new(request: HttpRequest) -> HttpResponse:
+    form = (
+        SourceImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else SourceImportForm()
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            source = services.source_import(
+                text=data["body"],
+                title=data["title"],
+                author=data["author"],
+                url=data["url"],
+                licence=data["licence"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Imported “{source.title}”.")
+            return redirect(source)
+    status = 400 if form.errors else 200
+    return render(request, "debates/source_new.html", {"form": form}, status=status)
+
+
+def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+    if source.current_revision is None:
+        raise Http404("This source has no text yet.")
+    try:
+        selected = int(request.GET["passage"]) if request.GET.get("passage") else None
+    except ValueError:
+        selected = None
+    data = selectors.source_reader(source=source, viewer=request.user, selected=selected)
+    revision = data["revision"]
+    base = reverse("debates:source", args=[source.pk])
+
+    def link(passage_id: int) -> str:
+        return f"{base}?passage={passage_id}#passage-{passage_id}"
+
+    highlights = [
+        Highlight(rp.start, rp.end, rp.passage.pk, rp.cite_count, rp.passage.pk == selected)
+        for rp in data["passages"]
+    ]
+    block_passages = {
+        (rp.start, rp.end): h
+        for rp, h in zip(data["passages"], highlights, strict=True)
+        if rp.passage.kind in ("paragraph", "list_item")
+    }
+    sections = build_sections(revision.text, revision.structure, block_passages, highlights, link)
+    context = {
+        "source": source,
+        "revision": revision,
+        "sections": sections,
+        "cited_count": sum(1 for h in highlights if h.cite_count),
+        "link": link,
+        **data,
+    }
+    if request.htmx and request.htmx.target == "citations":
+        return render(request, "debates/reader.html#citations", context)
+    return render(request, "debates/reader.html", context)

@@ -1,0 +1,50 @@
+"""Fixtures named for roles (teacher, moderator, student, outsider) and a demo-like debate."""
+
+import pytest
+
+from debates.models import Debate, Membership
+
+from .factories import ARTICLE, DebateFactory, UserFactory, source_factory
+
+
+@pytest.fixture
+def teacher(db):
+    return UserFactory(username="teacher", display_name="Ms Teacher")
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(username="moderator")
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(username="student")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def source(db, teacher):
+    return source_factory(ARTICLE, created_by=teacher)
+
+
+@pytest.fixture
+def debate(db, teacher, moderator, student, source):
+    debate = DebateFactory(
+        title="Rivers", slug="rivers", owner=teacher, visibility=Debate.Visibility.PUBLIC
+    )
+    debate.sources.add(source)
+    Membership.objects.create(user=moderator, debate=debate, role=Membership.Role.MODERATOR)
+    Membership.objects.create(user=student, debate=debate, role=Membership.Role.VIEWER)
+    return debate
+
+
+@pytest.fixture
+def demo(db):
+    from debates.demo.build import load_demo
+
+    return load_demo()

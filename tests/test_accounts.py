@@ -1,0 +1,118 @@
+"""Sign up, log in and out, password change and reset, profiles."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+User = get_user_model()
+
+
+def test_the_user_model_is_crux_own():
+    assert User._meta.label == "accounts.User"
+
+
+def test_sign_up_logs_the_new_person_in(client, db):
+    response = client.post(
+        reverse("accounts:signup"),
+        {
+            "username": "ada",
+            "display_name": "Ada L.",
+            "email": "ada@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.context["user"].username == "ada"
+    assert "Welcome to Crux, Ada L." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"password2": "something-else-entirely"}, "The two password fields didn’t match."),
+        ({"password1": "123", "password2": "123"}, "This password is too short."),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"username": "taken"}, "A user with that username already exists."),
+        ({"email": "TAKEN@example.org"}, "An account with this email address already exists."),
+    ],
+)
+def test_sign_up_shows_clear_errors(client, db, changes, message):
+    User.objects.create_user("taken", "taken@example.org", "x-pass-word-1")
+    data = {
+        "username": "ada",
+        "display_name": "",
+        "email": "ada@example.org",
+        "password1": "a-long-pass-phrase",
+        "password2": "a-long-pass-phrase",
+    } | changes
+    response = client.post(reverse("accounts:signup"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.filter(username="ada").exists()
+
+
+def test_log_in_and_out(client, student):
+    response = client.post(
+        reverse("login"), {"username": "student", "password": "pass-word-123"}, follow=True
+    )
+    assert response.context["user"] == student
+    response = client.post(reverse("logout"), follow=True)
+    assert not response.context["user"].is_authenticated
+
+
+def test_wrong_password_is_a_form_error(client, student):
+    response = client.post(reverse("login"), {"username": "student", "password": "nope"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_password_change(client, student):
+    client.force_login(student)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "pass-word-123",
+            "new_password1": "brand-new-phrase-9",
+            "new_password2": "brand-new-phrase-9",
+        },
+    )
+    assert response["Location"] == reverse("accounts:password_change_done")
+    student.refresh_from_db()
+    assert student.check_password("brand-new-phrase-9")
+
+
+def test_password_reset_by_email(client, student):
+    response = client.post(reverse("accounts:password_reset"), {"email": student.email})
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Reset your Crux password"
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
+    response = client.get(link.group(1), follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": "reset-phrase-77", "new_password2": "reset-phrase-77"}
+    )
+    assert response["Location"] == reverse("accounts:password_reset_complete")
+    student.refresh_from_db()
+    assert student.check_password("reset-phrase-77")
+
+
+def test_profile_shows_display_name_and_can_be_edited(client, student):
+    client.force_login(student)
+    response = client.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": "Stu D.", "email": student.email, "bio": "Learning."},
+    )
+    assert response["Location"] == reverse("accounts:profile", args=["student"])
+    html = client.get(response["Location"]).content.decode()
+    assert "Stu D." in html and "Learning." in html
+
+
+def test_profile_edit_needs_login(client, db):
+    response = client.get(reverse("accounts:profile_edit"))
+    assert response.status_code == 302

@@ -1,0 +1,106 @@
+"""load_demo builds the seed article's map; import_source imports any article."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from debates.demo.build import DEMO_USERS
+from debates.models import Claim, Debate, Evidence, Passage, Source
+
+
+def run(*args) -> list[str]:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().strip().splitlines()
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_the_four_controversies_and_prints_the_map_path_last():
+    lines = run("load_demo")
+    assert lines[-1] == "/debates/russia-north-korea-relations/"
+    for spec in DEMO_USERS:
+        assert any(spec.username in line and spec.password in line for line in lines)
+
+    debate = Debate.objects.get(slug="russia-north-korea-relations")
+    assert debate.title == "Russia–North Korea relations"
+    source = debate.sources.get()
+    assert source.title == "Russia–North Korea relations"
+    issues = list(debate.claims.filter(kind="issue"))
+    assert len(issues) == 4
+    for issue in issues:
+        positions = list(issue.children.all())
+        assert len(positions) >= 2
+        counterarguments = 0
+        for position in positions:
+            assert position.children.count() >= 2
+        for argument in Claim.objects.filter(debate=debate, kind="argument"):
+            root = argument
+            while root.parent_id:
+                root = root.parent
+            if (
+                root == issue
+                and argument.parent.kind == "argument"
+                and argument.relation == "opposes"
+            ):
+                counterarguments += 1
+        assert counterarguments >= 1, issue.text
+    arguments = debate.claims.filter(kind="argument")
+    assert not arguments.filter(evidence__isnull=True).exists()
+    for evidence in Evidence.objects.filter(claim__debate=debate):
+        anchor = evidence.passage.anchor
+        assert source.current_revision.text[anchor.start : anchor.end] == anchor.exact
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent():
+    run("load_demo")
+    counts = (
+        Claim.objects.count(),
+        Evidence.objects.count(),
+        Source.objects.count(),
+        Passage.objects.count(),
+    )
+    run("load_demo")
+    assert (
+        Claim.objects.count(),
+        Evidence.objects.count(),
+        Source.objects.count(),
+        Passage.objects.count(),
+    ) == counts
+
+
+@pytest.mark.django_db
+def test_demo_users_can_log_in_with_the_printed_passwords(client):
+    run("load_demo")
+    for spec in DEMO_USERS:
+        assert client.login(username=spec.username, password=spec.password), spec.username
+
+
+@pytest.mark.django_db
+def test_import_source_prints_the_reader_path_last(tmp_path):
+    article = tmp_path / "towns.md"
+    article.write_text("# Towns\n\n## Rivers\n\nTowns grow on rivers.\n\n- Trade: more of it.\n")
+    lines = run("import_source", str(article))
+    source = Source.objects.get(title="Towns")
+    assert lines[-1] == f"/sources/{source.pk}/"
+    assert source.passages.count() == 2
+
+
+@pytest.mark.django_db
+def test_import_source_reports_a_missing_or_empty_file(tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        run("import_source", str(tmp_path / "missing.txt"))
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    with pytest.raises(CommandError):
+        run("import_source", str(empty))
+    assert not Source.objects.exists()
+
+
+def test_the_demo_ships_its_own_copy_of_the_seed():
+    shipped = (
+        Path(__file__).resolve().parent.parent / "debates/demo/russia-north-korea-relations.txt"
+    )
+    assert shipped.read_text(encoding="utf-8").startswith("Russianorth Korea RelationsEdit")
