@@ -1,6 +1,7 @@
 """Tests of the article importer (pure functions, no database)."""
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -494,6 +495,25 @@ def test_markdown_thematic_breaks_are_not_list_items():
 def test_markdown_heading_without_body_keeps_an_empty_section():
     article = parse_article("# Notes\n\n## Empty\n\n## Full\n\nText.\n")
     assert [(s.title, len(s.blocks)) for s in article.sections] == [("Empty", 0), ("Full", 1)]
+
+
+def test_markdown_heading_is_trimmed_of_unicode_whitespace():
+    article = parse_article("## Costs\u2028\nText.")
+    assert [s.title for s in article.sections] == ["Costs"]
+
+
+def test_long_runs_of_spaces_are_parsed_in_linear_time():
+    # Backtracking regexes would take minutes on these lines; the parser must not.
+    spaces = " " * 200_000
+    texts = [
+        f"Title\nLead text.\nHeading{spaces}x{spaces}- y\n",
+        f"# Title{spaces}#{spaces}x\n\nText.\n",
+        f"## a{spaces}b\n\n-{spaces}item\n",
+    ]
+    started = time.perf_counter()
+    for text in texts:
+        parse_article(text)
+    assert time.perf_counter() - started < 5
 
 
 # --- line endings and untouched text --------------------------------------------------------

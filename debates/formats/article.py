@@ -208,7 +208,6 @@ def _skeleton(value: str) -> str:
 
 _MAX_TITLE_WORDS = 12
 _TITLE_BAD_ENDINGS = tuple(".,;:!…")
-_MD_TITLE = re.compile(r"#[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*")
 _EDIT_ARTEFACT = re.compile(r"(?:(?<=[a-z0-9)\]])Edit|[ \t]*\[edit\])$", re.IGNORECASE)
 
 
@@ -216,10 +215,10 @@ def _split_title(text: str, lines: list[_Line], style: str | None) -> tuple[str,
     """Take the first non-blank line as the raw title if it looks like one; return it and the body."""
     first = text[lines[0][0] : lines[0][1]].strip()
     if style == MARKDOWN:
-        match = _MD_TITLE.fullmatch(first)
-        if match and match["title"].strip():
-            return match["title"], lines[1:]
-        if _MD_HEADING.match(first) or _MD_LIST.match(first):
+        heading = _markdown_heading(text, *lines[0])
+        if heading is not None and heading.level == 1:
+            return text[heading.start : heading.end], lines[1:]
+        if heading is not None or _MD_LIST.match(first):
             return "", lines
     if len(lines) < 2 or _scraped_heading(text, *lines[0]) or not _looks_like_title(first):
         return "", lines
@@ -238,9 +237,9 @@ def _clean_scraped_title(line: str) -> str:
 def _first_line_is_title(text: str, line: _Line, title: str, style: str | None) -> bool:
     first = text[line[0] : line[1]].strip()
     candidates = {_collapse(first), _clean_scraped_title(first)}
-    match = _MD_TITLE.fullmatch(first) if style == MARKDOWN else None
-    if match:
-        candidates.add(_collapse(match["title"]))
+    heading = _markdown_heading(text, *line) if style == MARKDOWN else None
+    if heading is not None:
+        candidates.add(_collapse(text[heading.start : heading.end]))
     wanted = _collapse(title).casefold()
     return any(candidate.casefold() == wanted for candidate in candidates)
 
@@ -292,7 +291,8 @@ def _lead_text(text: str, sections: list[Section]) -> str:
 
 # A spaced hyphen separates heading from body and list items from each other; "Jong-un" and
 # en dashes never do.
-_DASH = re.compile(r"[ \t]+-[ \t]+")
+# The lookbehind and possessive run keep the search linear on long runs of spaces.
+_DASH = re.compile(r"(?<![ \t])[ \t]++-[ \t]+")
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 100
 _MAX_LABEL_WORDS = 8
@@ -442,7 +442,7 @@ def _labelled_items(text: str, segments: list[_Line], labels: list[str | None]) 
 
 # --- markdown style -------------------------------------------------------------------------
 
-_MD_HEADING = re.compile(r"[ \t]{0,3}(?P<marks>#{1,6})[ \t]+(?P<title>\S.*?)(?:[ \t]+#+)?[ \t]*$")
+_MD_HEADING_OPENER = re.compile(r"[ \t]{0,3}(?P<marks>#{1,6})[ \t]+(?=\S)")
 _MD_LIST = re.compile(r"[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?=\S)")
 _MD_RULE = re.compile(r"[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _MD_LABEL = re.compile(r"(?P<label>[^:\n]{1,80}?)(?:\*\*|__)?:(?:\*\*|__)?\s")
@@ -456,7 +456,29 @@ def _looks_like_markdown(text: str, lines: list[_Line]) -> bool:
 def _is_markdown_line(line: str) -> bool:
     if _MD_RULE.match(line):
         return False
-    return bool(_MD_HEADING.match(line) or _MD_LIST.match(line))
+    return bool(_MD_HEADING_OPENER.match(line) or _MD_LIST.match(line))
+
+
+@dataclass(frozen=True)
+class _MarkdownHeading:
+    level: int
+    start: int
+    end: int
+
+
+def _markdown_heading(text: str, start: int, end: int) -> _MarkdownHeading | None:
+    """Locate the words of an ATX heading line, without its opening or closing hashes."""
+    opener = _MD_HEADING_OPENER.match(text, start, end)
+    if opener is None:
+        return None
+    title_start, title_end = _trim(text, opener.end(), end)
+    # Done by hand rather than by one regex: a lazy title group followed by an optional
+    # closing run backtracks quadratically on long lines of spaces.
+    unclosed = text[title_start:title_end].rstrip("#")
+    if unclosed and unclosed[-1] in " \t":
+        title_end = title_start + len(unclosed)
+        title_start, title_end = _trim(text, title_start, title_end)
+    return _MarkdownHeading(len(opener["marks"]), title_start, title_end)
 
 
 @dataclass
@@ -500,14 +522,11 @@ def _parse_markdown(text: str, start: int, end: int) -> list[Section]:
         if not line.strip() or _MD_RULE.match(line):
             state.close_block(text)
             continue
-        heading = _MD_HEADING.match(line)
-        if heading:
+        heading = _markdown_heading(text, line_start, line_end)
+        if heading is not None:
             state.close_section(text)
-            # The regex trims spaces and tabs only; other Unicode whitespace must go too.
-            state.heading = _trim(
-                text, line_start + heading.start("title"), line_start + heading.end("title")
-            )
-            state.title = text[state.heading[0] : state.heading[1]]
+            state.heading = (heading.start, heading.end)
+            state.title = text[heading.start : heading.end]
             continue
         marker = _MD_LIST.match(line)
         if marker:
