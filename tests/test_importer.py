@@ -252,7 +252,8 @@ def test_text_before_the_first_item_is_a_paragraph(harbour):
 def test_a_spaced_hyphen_inside_an_item_does_not_start_a_new_item(harbour):
     item = section_named(harbour, "Main arguments").blocks[2]
     assert block_text(harbour, item) == (
-        "Ecology and fisheries: Silt from dredging harms spawning grounds - or so the fishermen say."
+        "Ecology and fisheries: Silt from dredging harms spawning grounds"
+        " - or so the fishermen say."
     )
 
 

@@ -93,7 +93,9 @@ def _section_from_dict(data: dict[str, Any]) -> Section:
         heading_start=None if heading_start is None else int(heading_start),
         heading_end=None if heading_end is None else int(heading_end),
         blocks=tuple(
-            Block(kind=str(b["kind"]), start=int(b["start"]), end=int(b["end"]), label=str(b["label"]))
+            Block(
+                kind=str(b["kind"]), start=int(b["start"]), end=int(b["end"]), label=str(b["label"])
+            )
             for b in data["blocks"]
         ),
     )
@@ -114,7 +116,7 @@ def _check_stored(article: ParsedArticle) -> None:
                 raise ArticleError(f"The stored article has an unknown block kind {block.kind!r}.")
         for start, end in spans:
             if start is None or end is None or not position <= start < end <= len(article.text):
-                raise ArticleError("The stored article has offsets outside its text or out of order.")
+                raise ArticleError("The stored article has offsets out of order or past its text.")
             position = end
 
 
@@ -212,7 +214,7 @@ _EDIT_ARTEFACT = re.compile(r"(?:(?<=[a-z0-9)\]])Edit|[ \t]*\[edit\])$", re.IGNO
 
 
 def _split_title(text: str, lines: list[_Line], style: str | None) -> tuple[str, list[_Line]]:
-    """Take the first non-blank line as the raw title if it looks like one; return it and the body."""
+    """Split off the first non-blank line as the raw title when it looks like one."""
     first = text[lines[0][0] : lines[0][1]].strip()
     if style == MARKDOWN:
         heading = _markdown_heading(text, *lines[0])
@@ -308,6 +310,8 @@ _CLAUSE_WORDS = frozenset(
 _DANGLING_WORDS = frozenset(
     "a an the and or but nor of to in on at by for from with as than that which who".split()
 )
+_LABEL_BREAK = re.compile(r"[.!?;]")
+_NAME_BREAK = re.compile(r"[.,:;!?]")
 _SENTENCE_BREAK = re.compile(r"[!?;:]|[a-z]{2}\.(?:\s|$)|^\.|\s\.")
 _OPENERS = "\"'“‘(["
 
@@ -354,29 +358,22 @@ def _looks_like_heading(phrase: str) -> bool:
 
 
 def _parse_scraped(text: str, lines: list[_Line]) -> list[Section]:
-    sections: list[Section] = []
-    lead: list[Block] = []
+    # Each entry is (heading, blocks); the lead has no heading and is dropped if it stays empty.
+    parts: list[tuple[_Heading | None, list[Block]]] = [(None, [])]
     for start, end in lines:
         heading = _scraped_heading(text, start, end)
         if heading is not None:
-            title = text[heading.start : heading.end]
-            blocks = _scraped_body(text, heading.body_start, heading.body_end)
-            sections.append(Section(title, heading.start, heading.end, tuple(blocks)))
-            continue
-        block = _block(text, start, end)
-        if block is None:
-            continue
-        if sections:
-            # A further plain line after a section belongs to it as another paragraph.
-            last = sections[-1]
-            sections[-1] = Section(
-                last.title, last.heading_start, last.heading_end, (*last.blocks, block)
-            )
-        else:
-            lead.append(block)
-    if lead:
-        sections.insert(0, Section("", None, None, tuple(lead)))
-    return sections
+            parts.append((heading, _scraped_body(text, heading.body_start, heading.body_end)))
+        elif block := _block(text, start, end):
+            # A line without a heading is one more paragraph of the section above it.
+            parts[-1][1].append(block)
+    return [
+        Section(text[h.start : h.end], h.start, h.end, tuple(blocks))
+        if h is not None
+        else Section("", None, None, tuple(blocks))
+        for h, blocks in parts
+        if h is not None or blocks
+    ]
 
 
 def _segments(text: str, start: int, end: int) -> list[_Line]:
@@ -397,7 +394,7 @@ def _item_label(segment: str) -> str | None:
     label = match["label"].strip()
     if not (label[0].isupper() or label[0].isdigit()) or len(label.split()) > _MAX_LABEL_WORDS:
         return None
-    return None if re.search(r"[.!?;]", label) else label
+    return None if _LABEL_BREAK.search(label) else label
 
 
 def _is_name_list(text: str, segments: list[_Line]) -> bool:
@@ -409,7 +406,7 @@ def _is_short_name(segment: str) -> bool:
         len(segment.split()) <= _MAX_NAME_WORDS
         and len(segment) <= _MAX_NAME_CHARS
         and segment[0].isalnum()
-        and not re.search(r"[.,:;!?]", segment)
+        and not _NAME_BREAK.search(segment)
     )
 
 
