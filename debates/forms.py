@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Debate, Source
+from .models import Annotation, Debate, Evidence, Flag, Source
 from .services import MAX_SOURCE_CHARS
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
@@ -71,3 +71,130 @@ class DebateForm(forms.ModelForm):
         model = Debate
         fields = ("title", "description", "visibility", "contribution_mode", "sources")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class SpanForm(forms.Form):
+    """A span of a source's current revision, as the reader's script or a passage sends it."""
+
+    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, source=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+
+    def clean(self):
+        data = super().clean()
+        revision = self.source.current_revision
+        if data.get("revision") and data["revision"] != revision.number:
+            raise ValidationError(
+                "The source has a newer revision since you opened it. Reload the page and "
+                "select the text again."
+            )
+        start, end = data.get("start"), data.get("end")
+        if start is not None and end is not None:
+            if not start < end <= len(revision.text):
+                raise ValidationError("Select some text of the source first.")
+            if not revision.text[start:end].strip():
+                raise ValidationError("Select some words, not only spaces.")
+        return data
+
+
+class AnnotationForm(SpanForm):
+    body = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown: **bold**, *italic*, [links](https://…), lists.",
+    )
+    tags = forms.CharField(
+        required=False, max_length=400, help_text="Separate tags with spaces or commas."
+    )
+    motivation = forms.ChoiceField(
+        choices=[(v, label) for v, label in Annotation.Motivation.choices if v != "replying"],
+        initial="commenting",
+    )
+    visibility = forms.ChoiceField(
+        label="Who can see it", choices=Annotation.Visibility.choices, initial="private"
+    )
+    debate = forms.ModelChoiceField(
+        queryset=Debate.objects.none(),
+        required=False,
+        empty_label="— no debate —",
+        help_text="Needed for “debate members”.",
+    )
+
+    def __init__(self, *args, debates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["debate"].queryset = Debate.objects.filter(pk__in=[d.pk for d in debates])
+
+
+class AnnotationEditForm(forms.Form):
+    body = AnnotationForm.base_fields["body"]
+    tags = AnnotationForm.base_fields["tags"]
+    motivation = AnnotationForm.base_fields["motivation"]
+    visibility = AnnotationForm.base_fields["visibility"]
+    debate = forms.ModelChoiceField(queryset=Debate.objects.none(), required=False)
+
+    def __init__(self, *args, debates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["debate"].queryset = Debate.objects.filter(pk__in=[d.pk for d in debates])
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply", widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(choices=Flag.Reason.choices)
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CiteForm(SpanForm):
+    """Cite the selection as evidence for a claim, or propose a new argument resting on it."""
+
+    MODES = [("attach", "Attach to an existing claim"), ("argue", "Propose a new argument")]
+
+    mode = forms.ChoiceField(choices=MODES, initial="attach", widget=forms.RadioSelect)
+    claim = forms.TypedChoiceField(
+        label="Claim", coerce=int, choices=(), help_text="The claim this passage bears on."
+    )
+    relation = forms.ChoiceField(
+        label="The passage", choices=Evidence.Relation.choices, initial="supports"
+    )
+    stance = forms.ChoiceField(
+        label="The new argument",
+        choices=[("supports", "supports the claim"), ("opposes", "opposes the claim")],
+        initial="supports",
+        required=False,
+    )
+    text = forms.CharField(
+        label="Argument", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, claims=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claims = {c.pk: c for c in claims}
+        groups: dict[str, list] = {}
+        for claim in claims:
+            label = f"{claim.get_kind_display().capitalize()}: {claim.text[:90]}"
+            groups.setdefault(claim.debate.title, []).append((claim.pk, label))
+        self.fields["claim"].choices = [("", "— choose a claim —"), *groups.items()]
+
+    def clean(self):
+        data = super().clean()
+        claim_id = data.get("claim")
+        if claim_id is not None:
+            data["claim_obj"] = self.claims.get(claim_id)
+        if data.get("mode") == "argue":
+            if not (data.get("text") or "").strip():
+                self.add_error("text", "Write the argument.")
+            claim = data.get("claim_obj")
+            if claim is not None and claim.kind == "issue":
+                self.add_error("claim", "Arguments stand under a position or an argument.")
+        return data

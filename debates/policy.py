@@ -93,3 +93,93 @@ def visible_claims_q(user: Person, prefix: str = "") -> Q:
         return published
     own = Q(**{f"{prefix}author": user, f"{prefix}deleted_at__isnull": True})
     return published | own
+
+
+# --- contributions ---------------------------------------------------------------------
+
+
+def contribution_status(user: Person, debate: Debate) -> str | None:
+    """The status a new claim or evidence link by `user` gets, or None if they may not add.
+
+    Owners, moderators and contributors publish directly unless the debate is closed;
+    other members (viewers) publish in open debates and propose in reviewed ones.
+    Outsiders and anonymous people cannot contribute.
+    """
+    if not user.is_authenticated:
+        return None
+    role = role_in(user, debate)
+    if user.is_staff and role is None:
+        role = Membership.Role.MODERATOR
+    if role is None or debate.contribution_mode == Debate.Mode.CLOSED:
+        return None
+    if role in CONTRIBUTING_ROLES or debate.contribution_mode == Debate.Mode.OPEN:
+        return Claim.Status.PUBLISHED
+    return Claim.Status.PROPOSED
+
+
+def can_contribute(user: Person, debate: Debate) -> bool:
+    return contribution_status(user, debate) is not None
+
+
+# --- annotations -----------------------------------------------------------------------
+
+
+def visible_annotations_q(user: Person, prefix: str = "") -> Q:
+    """Annotations a person may read: public ones, their own, and their debates' ones.
+
+    Hidden (by a moderator) and deleted annotations are left to their author and to the
+    debate's moderators; private ones are seen by their author alone.
+    """
+    p = prefix
+    live = Q(**{f"{p}deleted_at__isnull": True, f"{p}hidden": False})
+    public = live & Q(**{f"{p}visibility": "public"})
+    if not user.is_authenticated:
+        return public
+    own = Q(**{f"{p}author": user, f"{p}deleted_at__isnull": True})
+    member_of = Membership.objects.filter(user=user).values("debate")
+    moderating = Membership.objects.filter(user=user, role__in=MODERATING_ROLES).values("debate")
+    members = live & Q(**{f"{p}visibility": "debate", f"{p}debate__in": member_of})
+    # Moderators see what is hidden in their debates (to unhide it) but never private notes.
+    moderated = Q(**{f"{p}debate__in": moderating}) & ~Q(**{f"{p}visibility": "private"})
+    if user.is_staff:
+        return public | own | members | (~Q(**{f"{p}visibility": "private"}))
+    return public | own | members | moderated
+
+
+def can_view_annotation(user: Person, annotation) -> bool:
+    if annotation.visibility == "private":
+        return user.is_authenticated and annotation.author_id == user.pk
+    if user.is_authenticated and annotation.author_id == user.pk:
+        return annotation.deleted_at is None
+    if annotation.debate_id and can_moderate(user, annotation.debate):
+        return True
+    if user.is_authenticated and user.is_staff:
+        return True
+    if annotation.deleted_at is not None or annotation.hidden:
+        return False
+    if annotation.visibility == "public":
+        return True
+    return annotation.debate_id is not None and role_in(user, annotation.debate) is not None
+
+
+def can_edit_annotation(user: Person, annotation) -> bool:
+    return (
+        user.is_authenticated and annotation.author_id == user.pk and annotation.deleted_at is None
+    )
+
+
+def can_moderate_annotation(user: Person, annotation) -> bool:
+    """Hide, unhide and restore: the debate's moderators, or staff for debate-less notes."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return annotation.debate_id is not None and can_moderate(user, annotation.debate)
+
+
+def can_annotate(user: Person) -> bool:
+    return user.is_authenticated
+
+
+def can_flag(user: Person) -> bool:
+    return user.is_authenticated

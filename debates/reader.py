@@ -1,9 +1,10 @@
-"""Turns a stored revision and its passages into the reader's HTML blocks.
+"""Turns a stored revision and its highlights into the reader's HTML blocks.
 
 Pure functions over plain data: the structure the importer found (sections and blocks
-with offsets) and a list of highlights (spans with an id). Overlapping highlights are
-split into segments at every boundary, so each character is wrapped once and every
-passage keeps a stable `id="passage-N"` target where it starts.
+with offsets) and a list of highlights (cited passages, annotations). Overlapping
+highlights are split into segments at every boundary, so each character is wrapped once
+and every highlight keeps a stable `id` target where it starts. Each block carries its
+offset (`data-start`) so the page's script can turn a selection into text offsets.
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ from django.utils.safestring import SafeString, mark_safe
 class Highlight:
     start: int
     end: int
+    target: str  # element id where it starts: "passage-5", "annotation-9"
+    href: str
+    css: str  # "hl" for cited passages, "note" for annotations
+    title: str
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class BlockPassage:
+    """The structural passage of a whole block (paragraph or list item)."""
+
     passage_id: int
     cite_count: int = 0
     selected: bool = False
@@ -54,13 +66,13 @@ class ReaderSection:
         return out
 
 
-def render_span(text: str, start: int, end: int, highlights: Sequence[Highlight], link) -> str:
+def render_span(text: str, start: int, end: int, highlights: Sequence[Highlight]) -> SafeString:
     """HTML for text[start:end] with the highlights inside it marked and linked.
 
-    `link(passage_id)` gives the href a highlight points to. A segment covered by several
-    highlights links to the shortest (the most specific) of them.
+    A segment covered by several highlights links to the shortest (most specific) one
+    and carries the classes of all of them.
     """
-    inside = [h for h in highlights if h.start < end and h.end > start and h.cite_count > 0]
+    inside = [h for h in highlights if h.start < end and h.end > start]
     if not inside:
         return escape(text[start:end])
     cuts = {start, end}
@@ -72,39 +84,52 @@ def render_span(text: str, start: int, end: int, highlights: Sequence[Highlight]
     for seg_start, seg_end in zip(points, points[1:], strict=False):
         for h in inside:
             if h.start == seg_start:
-                pieces.append(
-                    format_html('<span class="anchor" id="passage-{}"></span>', h.passage_id)
-                )
+                pieces.append(format_html('<span class="anchor" id="{}"></span>', h.target))
         covering = [h for h in inside if h.start <= seg_start and h.end >= seg_end]
         chunk = text[seg_start:seg_end]
         if not covering:
             pieces.append(escape(chunk))
             continue
-        best = min(covering, key=lambda h: (h.end - h.start, h.passage_id))
-        classes = "hl" + (" hl-overlap" if len(covering) > 1 else "")
+        best = min(covering, key=lambda h: (h.end - h.start, h.target))
+        classes = sorted({h.css for h in covering})
+        if len(covering) > 1:
+            classes.append("overlap")
         if any(h.selected for h in covering):
-            classes += " hl-selected"
+            classes.append(f"{best.css}-selected")
         pieces.append(
             format_html(
-                '<a class="{}" href="{}" title="Cited by {} claim{}">{}</a>',
-                classes,
-                link(best.passage_id),
-                best.cite_count,
-                "" if best.cite_count == 1 else "s",
+                '<a class="{}" href="{}" title="{}">{}</a>',
+                " ".join(classes),
+                best.href,
+                best.title,
                 chunk,
             )
         )
     return mark_safe("".join(pieces))  # noqa: S308 - every piece above is escaped
 
 
+def _block_html(text: str, block: dict, highlights: list[Highlight]) -> SafeString:
+    """A block's HTML; a list item's label ("Diplomatic exchanges:") is set in bold."""
+    start, end, label = block["start"], block["end"], block.get("label", "")
+    head_end = start + len(label) + 1
+    if label and text[start:head_end] == f"{label}:" and head_end < end:
+        head = render_span(text, start, head_end, highlights)
+        rest = render_span(text, head_end, end, highlights)
+        return format_html("<strong>{}</strong>{}", head, rest)
+    return render_span(text, start, end, highlights)
+
+
 def build_sections(
     text: str,
     structure: dict,
-    block_passages: dict[tuple[int, int], Highlight],
+    block_passages: dict[tuple[int, int], BlockPassage],
     highlights: Iterable[Highlight],
-    link,
 ) -> list[ReaderSection]:
-    """Sections with rendered blocks; `block_passages` maps a block's span to its passage."""
+    """Sections with rendered blocks; `block_passages` maps a block's span to its passage.
+
+    A block's own passage is shown by the block's style, so its highlight is not drawn
+    again inside it.
+    """
     spans = list(highlights)
     sections: list[ReaderSection] = []
     for index, section in enumerate(structure.get("sections", [])):
@@ -113,9 +138,8 @@ def build_sections(
         )
         for block in section.get("blocks", []):
             own = block_passages.get((block["start"], block["end"]))
-            # The block's own passage is highlighted by the block's style, not by a mark.
-            inner = [h for h in spans if own is None or h.passage_id != own.passage_id]
-            html = _block_html(text, block, inner, link)
+            own_target = f"passage-{own.passage_id}" if own else None
+            inner = [h for h in spans if h.target != own_target]
             reader_section.blocks.append(
                 ReaderBlock(
                     kind=block["kind"],
@@ -123,21 +147,10 @@ def build_sections(
                     end=block["end"],
                     label=block.get("label", ""),
                     passage_id=own.passage_id if own else None,
-                    html=html,
+                    html=_block_html(text, block, inner),
                     cite_count=own.cite_count if own else 0,
                     selected=own.selected if own else False,
                 )
             )
         sections.append(reader_section)
     return sections
-
-
-def _block_html(text: str, block: dict, highlights: list[Highlight], link) -> SafeString:
-    """A block's HTML; a list item's label ("Diplomatic exchanges:") is set in bold."""
-    start, end, label = block["start"], block["end"], block.get("label", "")
-    head_end = start + len(label) + 1
-    if label and text[start:head_end] == f"{label}:" and head_end < end:
-        head = render_span(text, start, head_end, highlights, link)
-        rest = render_span(text, head_end, end, highlights, link)
-        return format_html("<strong>{}</strong>{}", head, rest)
-    return mark_safe(render_span(text, start, end, highlights, link))  # noqa: S308 - escaped

@@ -9,19 +9,23 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .formats.article import ArticleError, ParsedArticle, parse_article
 from .models import (
     QUOTE_CONTEXT,
     Anchor,
+    Annotation,
     Claim,
     Debate,
     Evidence,
+    Flag,
     Membership,
     Passage,
     Source,
     SourceRevision,
+    Tag,
 )
 
 MAX_SOURCE_CHARS = 2_000_000
@@ -304,3 +308,226 @@ def evidence_add(
     return Evidence.objects.create(
         claim=claim, passage=passage, relation=relation, note=note, author=author, status=status
     )
+
+
+# --- annotations -----------------------------------------------------------------------
+
+MAX_TAGS = 12
+
+
+def _clean_tags(tags) -> list[str]:
+    if isinstance(tags, str):
+        tags = tags.replace(",", " ").split()
+    cleaned: list[str] = []
+    for tag in tags:
+        tag = tag.strip().lstrip("#").lower()[:50]
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationError(f"Use at most {MAX_TAGS} tags.")
+    return cleaned
+
+
+def _check_annotation_fields(*, body: str, motivation: str, visibility: str, debate) -> None:
+    from .markdown import MAX_BODY_CHARS
+
+    if motivation not in Annotation.Motivation.values:
+        raise ValidationError(f"“{motivation}” is not a motivation.")
+    if visibility not in Annotation.Visibility.values:
+        raise ValidationError(f"“{visibility}” is not a visibility.")
+    if visibility == Annotation.Visibility.DEBATE and debate is None:
+        raise ValidationError("Choose the debate whose members may see this note.")
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError(f"The note is too long (the limit is {MAX_BODY_CHARS:,} characters).")
+    if motivation == Annotation.Motivation.COMMENTING and not body.strip():
+        raise ValidationError("Write a note, or choose “highlighting” to highlight without one.")
+
+
+def _set_tags(annotation: Annotation, tags: list[str]) -> None:
+    existing = {t.name: t for t in Tag.objects.filter(name__in=tags)}
+    missing = [Tag(name=name) for name in tags if name not in existing]
+    for tag in Tag.objects.bulk_create(missing, ignore_conflicts=True):
+        existing.setdefault(tag.name, tag)
+    # ignore_conflicts gives no pks back on some engines: read them again.
+    if any(t.pk is None for t in existing.values()) or len(existing) < len(tags):
+        existing = {t.name: t for t in Tag.objects.filter(name__in=tags)}
+    annotation.tags.set([existing[name] for name in tags])
+
+
+@transaction.atomic
+def annotation_create(
+    *,
+    source: Source,
+    start: int,
+    end: int,
+    author,
+    body: str = "",
+    tags=(),
+    motivation: str = Annotation.Motivation.COMMENTING,
+    visibility: str = Annotation.Visibility.PRIVATE,
+    debate: Debate | None = None,
+    exact: str | None = None,
+) -> Annotation:
+    """A note on text[start:end] of the source's current revision.
+
+    When `exact` is given (a client's quote), it must match the text at that span, so a
+    stale page cannot attach a note to the wrong words.
+    """
+    revision = source.current_revision
+    anchor = anchor_build(revision=revision, start=start, end=end)
+    if exact is not None and anchor.exact != exact:
+        raise ValidationError(
+            "The selected text does not match the source at that place; reload the page."
+        )
+    if not anchor.exact.strip():
+        raise ValidationError("Select some words, not only spaces.")
+    _check_annotation_fields(body=body, motivation=motivation, visibility=visibility, debate=debate)
+    tag_names = _clean_tags(tags)
+    anchor.save()
+    annotation = Annotation.objects.create(
+        anchor=anchor,
+        author=author,
+        body=body.strip(),
+        motivation=motivation,
+        visibility=visibility,
+        debate=debate,
+    )
+    _set_tags(annotation, tag_names)
+    return annotation
+
+
+@transaction.atomic
+def annotation_reply(*, parent: Annotation, author, body: str) -> Annotation:
+    """A reply shares its parent's anchor, visibility and debate (a thread is one audience)."""
+    root = parent
+    while root.parent_id is not None:
+        root = root.parent
+    if not body.strip():
+        raise ValidationError("Write a reply.")
+    _check_annotation_fields(
+        body=body, motivation="replying", visibility=root.visibility, debate=root.debate
+    )
+    return Annotation.objects.create(
+        anchor=root.anchor,
+        parent=root,
+        author=author,
+        body=body.strip(),
+        motivation=Annotation.Motivation.REPLYING,
+        visibility=root.visibility,
+        debate=root.debate,
+    )
+
+
+@transaction.atomic
+def annotation_update(
+    *,
+    annotation: Annotation,
+    body: str,
+    tags=(),
+    motivation: str | None = None,
+    visibility: str | None = None,
+    debate: Debate | None = None,
+) -> Annotation:
+    motivation = motivation or annotation.motivation
+    if annotation.parent_id is not None:
+        visibility, debate = annotation.visibility, annotation.debate
+    visibility = visibility or annotation.visibility
+    if visibility != Annotation.Visibility.DEBATE:
+        debate = debate if debate is not None else annotation.debate
+    _check_annotation_fields(body=body, motivation=motivation, visibility=visibility, debate=debate)
+    annotation.body = body.strip()
+    annotation.motivation = motivation
+    annotation.visibility = visibility
+    annotation.debate = debate
+    annotation.save()
+    _set_tags(annotation, _clean_tags(tags))
+    if annotation.parent_id is None:
+        # Replies follow their thread's audience.
+        annotation.replies.update(visibility=visibility, debate=debate)
+    return annotation
+
+
+def annotation_delete(*, annotation: Annotation) -> Annotation:
+    """Soft delete: kept, hidden from readers, restorable by moderators."""
+    annotation.deleted_at = timezone.now()
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    return annotation
+
+
+def annotation_restore(*, annotation: Annotation) -> Annotation:
+    annotation.deleted_at = None
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    return annotation
+
+
+def annotation_set_hidden(*, annotation: Annotation, hidden: bool) -> Annotation:
+    annotation.hidden = hidden
+    annotation.save(update_fields=["hidden", "updated_at"])
+    return annotation
+
+
+def flag_create(*, author, reason: str, note: str = "", claim=None, annotation=None) -> Flag:
+    if reason not in Flag.Reason.values:
+        raise ValidationError(f"“{reason}” is not a reason; choose one from the list.")
+    if (claim is None) == (annotation is None):
+        raise ValidationError("Flag one claim or one annotation.")
+    open_flags = Flag.objects.filter(
+        created_by=author, claim=claim, annotation=annotation, status=Flag.Status.OPEN
+    )
+    if open_flags.exists():
+        raise ValidationError("You have already flagged this; a moderator will look at it.")
+    return Flag.objects.create(
+        created_by=author,
+        reason=reason,
+        note=note.strip()[:2000],
+        claim=claim,
+        annotation=annotation,
+    )
+
+
+# --- evidence from a selection ---------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_from_selection(
+    *, source: Source, start: int, end: int, claim: Claim, relation: str, author, status: str
+) -> Evidence:
+    """Cite text[start:end] of the source (a passage, made if new) as evidence for a claim."""
+    passage = passage_create(source=source, start=start, end=end, created_by=author)
+    return evidence_add(
+        claim=claim, passage=passage, relation=relation, author=author, status=status
+    )
+
+
+@transaction.atomic
+def argument_with_evidence(
+    *,
+    source: Source,
+    start: int,
+    end: int,
+    parent: Claim,
+    stance: str,
+    text: str,
+    author,
+    status: str,
+) -> Claim:
+    """A new argument under `parent` that rests on text[start:end] of the source."""
+    argument = claim_create(
+        debate=parent.debate,
+        kind=Claim.Kind.ARGUMENT,
+        parent=parent,
+        relation=stance,
+        text=text,
+        author=author,
+        status=status,
+    )
+    evidence_from_selection(
+        source=source,
+        start=start,
+        end=end,
+        claim=argument,
+        relation=Evidence.Relation.SUPPORTS,
+        author=author,
+        status=status,
+    )
+    return argument

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import annotation_views, views
 
 app_name = "debates"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("sources/", views.source_list, name="sources"),
     path("sources/new/", views.source_new, name="source_new"),
     path("sources/<int:pk>/", views.source_reader, name="source"),
+    path("sources/<int:pk>/notes/new/", annotation_views.annotation_new, name="annotation_new"),
+    path("sources/<int:pk>/cite/", annotation_views.cite, name="cite"),
+    path("notes/<int:pk>/reply/", annotation_views.annotation_reply, name="annotation_reply"),
+    path("notes/<int:pk>/edit/", annotation_views.annotation_edit, name="annotation_edit"),
+    path("notes/<int:pk>/delete/", annotation_views.annotation_delete, name="annotation_delete"),
+    path("notes/<int:pk>/restore/", annotation_views.annotation_restore, name="annotation_restore"),
+    path("notes/<int:pk>/hide/", annotation_views.annotation_hide, name="annotation_hide"),
+    path("notes/<int:pk>/flag/", annotation_views.annotation_flag, name="annotation_flag"),
 ]

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from . import policy, selectors, services
-from .forms import DebateForm, SourceImportForm
-from .models import Claim, Debate, Source
-from .reader import Highlight, build_sections
+from .forms import AnnotationForm, CiteForm, DebateForm, SourceImportForm
+from .models import Claim, Debate, Flag, Source
+from .reader import BlockPassage, Highlight, build_sections
 
 
 def _debate_for(request: HttpRequest, slug: str) -> Debate:
@@ -134,31 +134,66 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         selected = int(request.GET["passage"]) if request.GET.get("passage") else None
     except ValueError:
         selected = None
-    data = selectors.source_reader(source=source, viewer=request.user, selected=selected)
+    viewer = request.user
+    data = selectors.source_reader(source=source, viewer=viewer, selected=selected)
+    filters = {
+        "tag": request.GET.get("tag", ""),
+        "author": request.GET.get("author", ""),
+        "mine": request.GET.get("mine") == "1",
+    }
+    notes = selectors.source_annotations(source=source, viewer=viewer, **filters)
     revision = data["revision"]
     base = reverse("debates:source", args=[source.pk])
 
-    def link(passage_id: int) -> str:
-        return f"{base}?passage={passage_id}#passage-{passage_id}"
-
+    cited = [rp for rp in data["passages"] if rp.cite_count]
     highlights = [
-        Highlight(rp.start, rp.end, rp.passage.pk, rp.cite_count, rp.passage.pk == selected)
-        for rp in data["passages"]
+        Highlight(
+            rp.start,
+            rp.end,
+            f"passage-{rp.passage.pk}",
+            f"{base}?passage={rp.passage.pk}#passage-{rp.passage.pk}",
+            "hl",
+            f"Cited by {rp.cite_count} claim{'s' if rp.cite_count != 1 else ''}",
+            rp.passage.pk == selected,
+        )
+        for rp in cited
+    ]
+    highlights += [
+        Highlight(
+            thread.root.anchor.start,
+            thread.root.anchor.end,
+            f"annotation-{thread.root.pk}",
+            f"#note-{thread.root.pk}",
+            "note",
+            f"Note by {thread.root.author.public_name}",
+        )
+        for thread in notes.threads
     ]
     block_passages = {
-        (rp.start, rp.end): h
-        for rp, h in zip(data["passages"], highlights, strict=True)
+        (rp.start, rp.end): BlockPassage(rp.passage.pk, rp.cite_count, rp.passage.pk == selected)
+        for rp in data["passages"]
         if rp.passage.kind in ("paragraph", "list_item")
     }
-    sections = build_sections(revision.text, revision.structure, block_passages, highlights, link)
+    sections = build_sections(revision.text, revision.structure, block_passages, highlights)
     context = {
         "source": source,
         "revision": revision,
         "sections": sections,
-        "cited_count": sum(1 for h in highlights if h.cite_count),
-        "link": link,
+        "cited_count": len(cited),
+        "notes": notes,
+        "filters": filters,
+        "is_filtered": any(filters.values()),
         **data,
     }
     if request.htmx and request.htmx.target == "citations":
         return render(request, "debates/reader.html#citations", context)
-    return render(request, "debates/reader.html", context)
+    if viewer.is_authenticated:
+        debates = selectors.annotation_debates(viewer=viewer)
+        initial = {"revision": revision.number}
+        context["annotation_form"] = AnnotationForm(source=source, debates=debates, initial=initial)
+        claims = selectors.citable_claims(source=source, viewer=viewer)
+        if claims:
+            context["cite_form"] = CiteForm(source=source, claims=claims, initial=initial)
+        context["flag_reasons"] = Flag.Reason.choices
+    response = render(request, "debates/reader.html", context)
+    return response
