@@ -42,7 +42,7 @@ def annotation_new(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
     debates = selectors.annotation_debates(viewer=request.user)
     if request.method == "POST":
-        form = AnnotationForm(request.POST, source=source, debates=debates)
+        form = AnnotationForm(request.POST, source=source, debates=debates, prefix="note")
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -75,6 +75,7 @@ def annotation_new(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"start": start, "end": end, "revision": revision.number},
             source=source,
             debates=debates,
+            prefix="note",
         )
         status = 200
     span = _span_preview(source, form)
@@ -87,9 +88,12 @@ def annotation_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _span_preview(source, form) -> str:
-    data = form.data if form.is_bound else form.initial
+    if form.is_bound:
+        start, end = form.data.get(form.add_prefix("start")), form.data.get(form.add_prefix("end"))
+    else:
+        start, end = form.initial.get("start"), form.initial.get("end")
     try:
-        start, end = int(data.get("start")), int(data.get("end"))
+        start, end = int(start), int(end)
     except (TypeError, ValueError):
         return ""
     return source.current_revision.text[start:end]
@@ -215,7 +219,7 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
 def cite(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
     claims = selectors.citable_claims(source=source, viewer=request.user)
-    form = CiteForm(request.POST, source=source, claims=claims)
+    form = CiteForm(request.POST, source=source, claims=claims, prefix="cite")
     if not form.is_valid():
         messages.error(request, f"Nothing was cited: {_form_errors(form)}")
         return redirect(_reader_url(source.pk))

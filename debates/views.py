@@ -190,10 +190,14 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
     if viewer.is_authenticated:
         debates = selectors.annotation_debates(viewer=viewer)
         initial = {"revision": revision.number}
-        context["annotation_form"] = AnnotationForm(source=source, debates=debates, initial=initial)
+        context["annotation_form"] = AnnotationForm(
+            source=source, debates=debates, initial=initial, prefix="note"
+        )
         claims = selectors.citable_claims(source=source, viewer=viewer)
         if claims:
-            context["cite_form"] = CiteForm(source=source, claims=claims, initial=initial)
+            context["cite_form"] = CiteForm(
+                source=source, claims=claims, initial=initial, prefix="cite"
+            )
         context["flag_reasons"] = Flag.Reason.choices
     response = render(request, "debates/reader.html", context)
     return response

@@ -16,7 +16,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-
 def chromium_or_skip() -> str:
     if shutil.which("chromium") or os.path.exists(CHROMIUM):
         return CHROMIUM
@@ -54,3 +53,39 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base_url}/")
+
+
+SELECT_TEXT = """
+(quote) => {
+  const root = document.querySelector("[data-annotatable]");
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => n.parentElement.closest("[data-skip]")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  const nodes = [];
+  let joined = "";
+  while (walker.nextNode()) {
+    nodes.push([walker.currentNode, joined.length]);
+    joined += walker.currentNode.textContent;
+  }
+  const at = joined.indexOf(quote);
+  if (at < 0) return false;
+  const locate = (offset) => {
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]];
+    }
+  };
+  const range = document.createRange();
+  range.setStart(...locate(at));
+  range.setEnd(...locate(at + quote.length));
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  return true;
+}
+"""
+
+
+def select_text(page, quote: str) -> None:
+    """Select `quote` in the reader as a person dragging over it would."""
+    assert page.evaluate(SELECT_TEXT, quote), f"not on the page: {quote}"

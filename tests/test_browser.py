@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from debates.demo.build import load_demo
 
-from .browser import browser, log_in, page  # noqa: F401 - fixtures
+from .browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,7 @@ def demo_site(live_server):
     return live_server.url, result
 
 
-def test_student_follows_an_arguments_evidence_to_the_highlighted_passage(page, demo_site):  # noqa: F811
+def test_student_follows_an_arguments_evidence_to_the_highlighted_passage(page, demo_site):
     base, demo = demo_site
     log_in(page, base, "student", "crux-student-demo")
     expect(page.get_by_role("link", name="Stu Dent")).to_be_visible()
@@ -49,7 +49,7 @@ def test_student_follows_an_arguments_evidence_to_the_highlighted_passage(page, 
     expect(panel.get_by_role("link", name=argument_text)).to_be_visible()
 
 
-def test_choosing_a_highlight_updates_the_side_panel_in_place(page, demo_site):  # noqa: F811
+def test_choosing_a_highlight_updates_the_side_panel_in_place(page, demo_site):
     base, demo = demo_site
     page.goto(f"{base}{demo.source.get_absolute_url()}")
     expect(page.locator("#citations")).to_contain_text("Cited passages")
@@ -60,7 +60,7 @@ def test_choosing_a_highlight_updates_the_side_panel_in_place(page, demo_site): 
 
 
 @pytest.mark.parametrize("which", ["home", "map", "reader"])
-def test_pages_have_no_serious_accessibility_violations(page, demo_site, which):  # noqa: F811
+def test_pages_have_no_serious_accessibility_violations(page, demo_site, which):
     from axe_playwright_python.sync_playwright import Axe
 
     base, demo = demo_site

@@ -57,8 +57,8 @@
   function fill(span) {
     forms.forEach(function (form) {
       if (!form) return;
-      form.querySelector("[name=start]").value = span.start;
-      form.querySelector("[name=end]").value = span.end;
+      form.querySelector("[name$=start]").value = span.start;
+      form.querySelector("[name$=end]").value = span.end;
     });
     quote.textContent = span.text.length > 300 ? span.text.slice(0, 297) + "…" : span.text;
     preview.hidden = false;
