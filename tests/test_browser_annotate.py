@@ -10,9 +10,18 @@ from .browser import log_in, select_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PRIVATE_SENTENCE = "The reality of contemporary geopolitics, however, remains that power and pragmatism often drive how states interact."
-PUBLIC_SENTENCE = "This orientation sits at odds with more idealistic readings of international engagement, which emphasize moralistic critiques of authoritarian regimes."
-CITED_SENTENCE = "Since the dissolution of the Soviet Union, Moscow has maintained an interest in the peninsula that is separate from but often in tension with Western policy objectives."
+PRIVATE_SENTENCE = (
+    "The reality of contemporary geopolitics, however, remains that power and pragmatism "
+    "often drive how states interact."
+)
+PUBLIC_SENTENCE = (
+    "This orientation sits at odds with more idealistic readings of international "
+    "engagement, which emphasize moralistic critiques of authoritarian regimes."
+)
+CITED_SENTENCE = (
+    "Since the dissolution of the Soviet Union, Moscow has maintained an interest in the "
+    "peninsula that is separate from but often in tension with Western policy objectives."
+)
 
 
 @pytest.fixture
