@@ -7,17 +7,9 @@ from .services import MAX_SOURCE_CHARS
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 
 
-class SourceImportForm(forms.Form):
-    title = forms.CharField(
-        max_length=300,
-        required=False,
-        help_text="Leave empty to take the title from the text's first line or # heading.",
-    )
-    author = forms.CharField(label="Author or origin", max_length=300, required=False)
-    url = forms.URLField(
-        label="Original address", required=False, max_length=500, assume_scheme="https"
-    )
-    licence = forms.CharField(max_length=200, required=False)
+class TextUploadForm(forms.Form):
+    """An article's text, uploaded as a file or pasted; cleaned_data["body"] is the text."""
+
     file = forms.FileField(
         label="Upload a file",
         required=False,
@@ -57,6 +49,21 @@ class SourceImportForm(forms.Form):
             raise ValidationError("Upload a file or paste the article's text.")
         data["body"] = file_text or data.get("text") or ""
         return data
+
+
+class SourceImportForm(TextUploadForm):
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Leave empty to take the title from the text's first line or # heading.",
+    )
+    author = forms.CharField(label="Author or origin", max_length=300, required=False)
+    url = forms.URLField(
+        label="Original address", required=False, max_length=500, assume_scheme="https"
+    )
+    licence = forms.CharField(max_length=200, required=False)
+
+    field_order = ["title", "author", "url", "licence", "file", "text"]
 
 
 class DebateForm(forms.ModelForm):
@@ -198,3 +205,21 @@ class CiteForm(SpanForm):
             if claim is not None and claim.kind == "issue":
                 self.add_error("claim", "Arguments stand under a position or an argument.")
         return data
+
+
+class RevisionForm(TextUploadForm):
+    note = forms.CharField(
+        label="What changed",
+        max_length=300,
+        required=False,
+        help_text="A short note for the history.",
+    )
+
+
+class ReattachForm(forms.Form):
+    quote = forms.CharField(
+        label="Attach to these words",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Copy the words from the current text; they must occur once.",
+    )

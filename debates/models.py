@@ -56,6 +56,8 @@ class SourceRevision(models.Model):
     # ParsedArticle.to_dict(): title, format and sections with character offsets into text.
     structure = models.JSONField(default=dict)
     note = models.CharField(max_length=300, blank=True)
+    # How the anchors of the previous revision fared: counts by outcome (see revisions.py).
+    report = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -183,3 +183,25 @@ def can_annotate(user: Person) -> bool:
 
 def can_flag(user: Person) -> bool:
     return user.is_authenticated
+
+
+# --- sources ---------------------------------------------------------------------------
+
+
+def can_revise_source(user: Person, source) -> bool:
+    """Who may give a source a new revision: staff, its importer, and the owners and
+    moderators of debates grounded in it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or source.created_by_id == user.pk:
+        return True
+    return Membership.objects.filter(
+        user=user, role__in=MODERATING_ROLES, debate__sources=source
+    ).exists() or Debate.objects.filter(owner=user, sources=source).exists()
+
+
+def can_reattach(user: Person, anchor, annotation=None) -> bool:
+    """An orphaned note's author may re-attach it; so may those who may revise the source."""
+    if annotation is not None and can_edit_annotation(user, annotation):
+        return True
+    return can_revise_source(user, anchor.source)

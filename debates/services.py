@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .formats.article import ArticleError, ParsedArticle, parse_article
+from .formats.article import ArticleError, parse_article
 from .models import (
     QUOTE_CONTEXT,
     Anchor,
@@ -49,15 +49,22 @@ def anchor_build(*, revision: SourceRevision, start: int, end: int) -> Anchor:
     )
 
 
-def _structural_passages(
-    *, source: Source, revision: SourceRevision, parsed: ParsedArticle, created_by
-) -> None:
+def passages_for_blocks(
+    *, source: Source, revision: SourceRevision, blocks, created_by, skip_existing: bool = False
+) -> int:
+    """A passage for each (block, section title); with skip_existing, only for new spans."""
+    taken: set[tuple[int, int]] = set()
+    if skip_existing:
+        taken = set(
+            Anchor.objects.filter(source=source, revision=revision).values_list("start", "end")
+        )
     anchors: list[Anchor] = []
     meta: list[tuple[str, str, str]] = []
-    for section in parsed.sections:
-        for block in section.blocks:
-            anchors.append(anchor_build(revision=revision, start=block.start, end=block.end))
-            meta.append((block.kind, block.label, section.title))
+    for block, section_title in blocks:
+        if (block.start, block.end) in taken:
+            continue
+        anchors.append(anchor_build(revision=revision, start=block.start, end=block.end))
+        meta.append((block.kind, block.label, section_title))
     anchors = Anchor.objects.bulk_create(anchors)
     Passage.objects.bulk_create(
         Passage(
@@ -70,6 +77,7 @@ def _structural_passages(
         )
         for anchor, (kind, label, section_title) in zip(anchors, meta, strict=True)
     )
+    return len(anchors)
 
 
 @transaction.atomic
@@ -110,7 +118,8 @@ def source_import(
     )
     source.current_revision = revision
     source.save(update_fields=["current_revision"])
-    _structural_passages(source=source, revision=revision, parsed=parsed, created_by=created_by)
+    blocks = [(block, section.title) for section in parsed.sections for block in section.blocks]
+    passages_for_blocks(source=source, revision=revision, blocks=blocks, created_by=created_by)
     return source
 
 
