@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import annotation_views, views
+from . import annotation_views, revision_views, views
 
 app_name = "debates"
 
@@ -14,6 +14,18 @@ urlpatterns = [
     path("sources/<int:pk>/", views.source_reader, name="source"),
     path("sources/<int:pk>/notes/new/", annotation_views.annotation_new, name="annotation_new"),
     path("sources/<int:pk>/cite/", annotation_views.cite, name="cite"),
+    path("sources/<int:pk>/revisions/", revision_views.revision_list, name="revisions"),
+    path("sources/<int:pk>/revisions/new/", revision_views.revision_new, name="revision_new"),
+    path(
+        "sources/<int:pk>/revisions/<int:number>/",
+        revision_views.revision_detail,
+        name="revision",
+    ),
+    path(
+        "sources/<int:pk>/anchors/<int:anchor_id>/reattach/",
+        revision_views.anchor_reattach,
+        name="anchor_reattach",
+    ),
     path("notes/<int:pk>/reply/", annotation_views.annotation_reply, name="annotation_reply"),
     path("notes/<int:pk>/edit/", annotation_views.annotation_edit, name="annotation_edit"),
     path("notes/<int:pk>/delete/", annotation_views.annotation_delete, name="annotation_delete"),
