@@ -79,12 +79,13 @@ def annotation_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
         status = 200
     span = _span_preview(source, form)
-    return render(
-        request,
-        "debates/annotation_new.html",
-        {"source": source, "form": form, "quote": span},
-        status=status,
-    )
+    context = {"source": source, "form": form, "quote": span}
+    claims = selectors.citable_claims(source=source, viewer=request.user)
+    if claims and not form.is_bound:
+        context["cite_form"] = CiteForm(
+            source=source, claims=claims, initial=form.initial, prefix="cite"
+        )
+    return render(request, "debates/annotation_new.html", context, status=status)
 
 
 def _span_preview(source, form) -> str:

@@ -195,9 +195,12 @@ def can_revise_source(user: Person, source) -> bool:
         return False
     if user.is_staff or source.created_by_id == user.pk:
         return True
-    return Membership.objects.filter(
-        user=user, role__in=MODERATING_ROLES, debate__sources=source
-    ).exists() or Debate.objects.filter(owner=user, sources=source).exists()
+    return (
+        Membership.objects.filter(
+            user=user, role__in=MODERATING_ROLES, debate__sources=source
+        ).exists()
+        or Debate.objects.filter(owner=user, sources=source).exists()
+    )
 
 
 def can_reattach(user: Person, anchor, annotation=None) -> bool:

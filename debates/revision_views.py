@@ -77,9 +77,7 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 (note, policy.can_reattach(request.user, note.anchor, note))
                 for note in notes.orphans
             ],
-            "orphan_passages": [
-                (p, policy.can_reattach(request.user, p.anchor)) for p in passages
-            ],
+            "orphan_passages": [(p, policy.can_reattach(request.user, p.anchor)) for p in passages],
             "is_current": source.current_revision_id == revision.pk,
         },
     )
@@ -89,9 +87,7 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @require_POST
 def anchor_reattach(request: HttpRequest, pk: int, anchor_id: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
-    anchor = get_object_or_404(
-        Anchor.objects.select_related("source"), pk=anchor_id, source=source
-    )
+    anchor = get_object_or_404(Anchor.objects.select_related("source"), pk=anchor_id, source=source)
     annotation = anchor.annotations.filter(author=request.user, parent__isnull=True).first()
     if not policy.can_reattach(request.user, anchor, annotation):
         raise PermissionDenied("You cannot re-attach this.")

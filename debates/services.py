@@ -540,3 +540,121 @@ def argument_with_evidence(
         status=status,
     )
     return argument
+
+
+# --- W3C Web Annotations (the protocol's POST and `manage.py import_annotations`) -------
+
+
+def _quote_occurrences(text: str, quote: str) -> list[int]:
+    found, at = [], text.find(quote)
+    while at >= 0:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    return found
+
+
+def quote_span(
+    *,
+    text: str,
+    exact: str | None,
+    prefix: str = "",
+    suffix: str = "",
+    start: int | None = None,
+    end: int | None = None,
+) -> tuple[int, int]:
+    """Where a W3C target's selectors point in `text`: exact matches only, never fuzzy.
+
+    The TextPositionSelector wins when the text there is the quote; otherwise the quote must
+    occur once, or once with its prefix/suffix, or the occurrence nearest the position wins.
+    Messages start with the selector field, as the protocol's 400s and the import report it.
+    """
+    if exact is None:
+        if start is None or end is None:
+            raise ValidationError("target.selector: a TextQuoteSelector or a position is needed.")
+        if not 0 <= start < end <= len(text) or not text[start:end].strip():
+            raise ValidationError(
+                f"target.selector: the span {start}–{end} selects no words of the text "
+                f"(which has {len(text)} characters)."
+            )
+        return start, end
+    if not exact.strip():
+        raise ValidationError("target.selector.exact: quote some words, not only spaces.")
+    if start is not None and end is not None and text[start:end] == exact:
+        return start, end
+    found = _quote_occurrences(text, exact)
+    shown = exact if len(exact) <= 80 else exact[:77] + "…"
+    if not found:
+        raise ValidationError(f"target.selector.exact: the quote “{shown}” is not in the text.")
+    if len(found) > 1:
+        in_context = [
+            at
+            for at in found
+            if text[:at].endswith(prefix) and text.startswith(suffix, at + len(exact))
+        ]
+        if len(in_context) == 1:
+            found = in_context
+        elif start is not None:
+            found = sorted(in_context or found, key=lambda at: (abs(at - start), at))
+        else:
+            raise ValidationError(
+                f"target.selector.exact: the quote “{shown}” occurs {len(found)} times; add a "
+                "prefix or suffix (or a TextPositionSelector) that picks one."
+            )
+    return found[0], found[0] + len(exact)
+
+
+@transaction.atomic
+def annotation_from_w3c(
+    *,
+    source: Source,
+    parsed,
+    author,
+    visibility: str = Annotation.Visibility.PRIVATE,
+    parent: Annotation | None = None,
+) -> Annotation:
+    """A Crux annotation from a `formats.w3c.ParsedAnnotation`, on the source's current text.
+
+    A reply (`parsed.in_reply_to`) needs `parent`, which the caller finds: the API resolves the
+    IRI, an import maps the file's own ids. Visibility applies to thread roots; replies follow
+    their thread. Field names lead every message (`target.selector.exact: …`, `body: …`).
+    """
+    if parsed.in_reply_to is not None:
+        if parent is None or parent.anchor.source_id != source.pk:
+            raise ValidationError(
+                f"target: {parsed.in_reply_to} is not an annotation on “{source.title}”."
+            )
+        try:
+            reply = annotation_reply(parent=parent, author=author, body=parsed.body)
+            _set_tags(reply, _clean_tags(parsed.tags))
+        except ValidationError as error:
+            raise ValidationError(f"body: {' '.join(error.messages)}") from error
+        return reply
+    if source.current_revision is None:
+        raise ValidationError(f"target: “{source.title}” has no text to annotate yet.")
+    start, end = quote_span(
+        text=source.current_revision.text,
+        exact=parsed.exact,
+        prefix=parsed.prefix,
+        suffix=parsed.suffix,
+        start=parsed.start,
+        end=parsed.end,
+    )
+    motivation = parsed.motivation
+    if motivation == Annotation.Motivation.REPLYING:
+        motivation = Annotation.Motivation.COMMENTING  # a thread root replies to nothing
+    if visibility not in (Annotation.Visibility.PRIVATE, Annotation.Visibility.PUBLIC):
+        raise ValidationError(f"crux:visibility: “{visibility}” is not public or private.")
+    try:
+        return annotation_create(
+            source=source,
+            start=start,
+            end=end,
+            author=author,
+            body=parsed.body,
+            tags=parsed.tags,
+            motivation=motivation,
+            visibility=visibility,
+        )
+    except ValidationError as error:
+        # The span is checked above, so what is left is about the body and its tags.
+        raise ValidationError(f"body: {' '.join(error.messages)}") from error

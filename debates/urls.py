@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import annotation_views, revision_views, views
+from . import annotation_views, revision_views, search_views, views, w3c_views
 
 app_name = "debates"
 
@@ -9,11 +9,19 @@ urlpatterns = [
     path("debates/new/", views.debate_new, name="debate_new"),
     path("debates/<slug:slug>/", views.debate_map, name="map"),
     path("debates/<slug:slug>/claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("search/", search_views.search, name="search"),
     path("sources/", views.source_list, name="sources"),
     path("sources/new/", views.source_new, name="source_new"),
     path("sources/<int:pk>/", views.source_reader, name="source"),
     path("sources/<int:pk>/notes/new/", annotation_views.annotation_new, name="annotation_new"),
     path("sources/<int:pk>/cite/", annotation_views.cite, name="cite"),
+    # W3C Web Annotation Protocol: the container ends in "/", an annotation's IRI adds its id.
+    path("sources/<int:pk>/annotations/", w3c_views.ContainerView.as_view(), name="w3c_container"),
+    path(
+        "sources/<int:pk>/annotations/<int:aid>",
+        w3c_views.AnnotationView.as_view(),
+        name="w3c_annotation",
+    ),
     path("sources/<int:pk>/revisions/", revision_views.revision_list, name="revisions"),
     path("sources/<int:pk>/revisions/new/", revision_views.revision_new, name="revision_new"),
     path(

@@ -199,5 +199,13 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
                 source=source, claims=claims, initial=initial, prefix="cite"
             )
         context["flag_reasons"] = Flag.Reason.choices
+    # Web Annotation Protocol discovery: this source's annotation container, in a Link header
+    # and in the page's <head>.
+    annotation_service = request.build_absolute_uri(
+        reverse("debates:w3c_container", args=[source.pk])
+    )
+    context["annotation_service"] = annotation_service
     response = render(request, "debates/reader.html", context)
+    service_link = f'<{annotation_service}>; rel="http://www.w3.org/ns/oa#annotationService"'
+    response["Link"] = ", ".join(filter(None, [response.get("Link"), service_link]))
     return response

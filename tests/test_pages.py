@@ -72,8 +72,13 @@ def test_map_and_reader_run_the_same_number_of_queries_at_10_and_500_claims(
     build_map(DebateFactory(owner=teacher, slug="more"), 500, passage=passage)
     for n in range(30):
         note = services.annotation_create(
-            source=source, start=n, end=n + 5, author=teacher, body=f"note {n}",
-            tags=["a", f"t{n}"], visibility="public",
+            source=source,
+            start=n,
+            end=n + 5,
+            author=teacher,
+            body=f"note {n}",
+            tags=["a", f"t{n}"],
+            visibility="public",
         )
         services.annotation_reply(parent=note, author=teacher, body="reply")
     assert queries_for(client, reader) == before

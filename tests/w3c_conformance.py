@@ -7,6 +7,7 @@ See that folder's README.md for why the definitions are registered under their b
 
 import functools
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-CONFORMANCE_ROOT = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "conformance" / "w3c-annotation-model"
+# CI clones the repository with shared/ beside it; CRUX_SHARED_DIR points elsewhere if not.
+SHARED_DIR = Path(
+    os.environ.get("CRUX_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared"
 )
+CONFORMANCE_ROOT = SHARED_DIR / "conformance" / "w3c-annotation-model"
 
 # Which assertion list judges which kind of document.
 MUST_LISTS = {
@@ -32,7 +35,8 @@ def conformance_root() -> Path:
     if not (CONFORMANCE_ROOT / "definitions").is_dir():
         pytest.fail(
             f"W3C conformance schemas not found at {CONFORMANCE_ROOT}; the repository needs "
-            "shared/conformance/w3c-annotation-model/ checked out beside it",
+            "shared/conformance/w3c-annotation-model/ checked out beside it (or set "
+            "CRUX_SHARED_DIR to the shared folder)",
             pytrace=False,
         )
     return CONFORMANCE_ROOT

@@ -1,0 +1,391 @@
+"""Search: results per kind, visibility from the policy, safe snippets, links, engines."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from debates import search, services
+from debates.models import Anchor, Annotation, Claim, Debate, Membership, Passage
+
+from .factories import ClaimFactory, DebateFactory, build_map
+
+POSTGRES = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
+)
+SQLITE = pytest.mark.skipif(connection.vendor != "sqlite", reason="the fallback runs on SQLite")
+FALLBACK_NOTICE = "Basic search: this server runs on SQLite"
+
+
+def group(results, key):
+    return next(g for g in results.groups if g.key == key)
+
+
+def found(results, key) -> list:
+    return [hit.obj for hit in group(results, key).hits]
+
+
+def note(source, author, body, *, visibility="public", debate=None, tags=(), words="rivers"):
+    text = source.current_revision.text
+    start = text.index(words)
+    return services.annotation_create(
+        source=source,
+        start=start,
+        end=start + len(words),
+        author=author,
+        body=body,
+        tags=tags,
+        visibility=visibility,
+        debate=debate,
+    )
+
+
+def search_page(client, query: str) -> str:
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- results per kind -------------------------------------------------------------------
+
+
+def test_seed_data_finds_every_kind(demo):
+    owner = demo.debate.owner
+    services.annotation_create(
+        source=demo.source,
+        start=0,
+        end=40,
+        author=owner,
+        body="Worth comparing with the sanctions regime of the 2010s.",
+        visibility="public",
+    )
+    anonymous = AnonymousUser()
+
+    results = search.search("sanctions", viewer=anonymous)
+    claims = found(results, "claims")
+    assert claims and all("sanction" in c.text.lower() for c in claims)
+    assert all(c.debate_id == demo.debate.pk for c in claims)
+    passages = found(results, "passages")
+    assert passages and all("sanction" in p.anchor.exact.lower() for p in passages)
+    assert [n.body for n in found(results, "notes")] == [
+        "Worth comparing with the sanctions regime of the 2010s."
+    ]
+
+    sources = found(search.search("Korea relations", viewer=anonymous), "sources")
+    assert sources == [demo.source]
+    by_author = search.search("encyclopedia", viewer=anonymous)
+    assert found(by_author, "sources") == [demo.source]
+    for g in results.groups:
+        assert g.total == len(g.hits) or g.total > len(g.hits) == search.GROUP_LIMIT
+
+
+def test_page_groups_results_with_headings_and_counts(client, demo):
+    html = search_page(client, "sanctions")
+    for label in ("Claims", "Passages", "Notes", "Sources"):
+        assert f'id="results-{label.lower()}-title">{label} <span class="count">(' in html
+    assert 'role="search"' in html
+    assert '<label for="search-q">' in html
+    assert 'value="sanctions"' in html
+    assert "No notes match." in html
+
+
+def test_notes_are_found_by_tag(debate, source, teacher):
+    tagged = note(source, teacher, "Look at this bend.", tags=["erosion", "geography"])
+    results = search.search("erosion", viewer=AnonymousUser())
+    assert found(results, "notes") == [tagged]
+    assert group(results, "notes").hits[0].obj.tag_list == ["erosion", "geography"]
+
+
+def test_passages_only_on_the_current_revision_and_anchored(source):
+    passage = source.passages.get(label="Costs")
+    assert found(search.search("fortune", viewer=AnonymousUser()), "passages") == [passage]
+    Anchor.objects.filter(pk=passage.anchor_id).update(status=Anchor.Status.ORPHANED)
+    assert found(search.search("fortune", viewer=AnonymousUser()), "passages") == []
+
+
+def test_groups_are_capped_with_a_total(debate):
+    build_map(debate, 30)
+    arguments = Claim.objects.filter(debate=debate, kind="argument").count()
+    assert arguments > search.GROUP_LIMIT
+    claims = group(search.search("argument", viewer=AnonymousUser()), "claims")
+    assert len(claims.hits) == search.GROUP_LIMIT
+    assert claims.total == arguments
+    assert claims.more == arguments - search.GROUP_LIMIT
+
+
+# --- links ----------------------------------------------------------------------------------
+
+
+def test_links_go_to_the_exact_claim_passage_and_note(client, debate, source, teacher):
+    claim = ClaimFactory(debate=debate, text="Harbours were rebuilt at great cost.")
+    passage = source.passages.get(label="Costs")
+    the_note = note(source, teacher, "Harbours everywhere suffered.")
+    results = search.search("harbours", viewer=AnonymousUser())
+
+    claim_hit = group(results, "claims").hits[0]
+    assert claim_hit.url == claim.get_absolute_url() == f"/debates/rivers/claims/{claim.pk}/"
+    passage_urls = {hit.obj.pk: hit.url for hit in group(results, "passages").hits}
+    harbour_passage = Passage.objects.get(anchor__exact__contains="harbours")
+    expected = f"/sources/{source.pk}/?passage={harbour_passage.pk}#passage-{harbour_passage.pk}"
+    assert passage_urls[harbour_passage.pk] == expected
+    note_hit = group(results, "notes").hits[0]
+    assert note_hit.url == f"/sources/{source.pk}/#note-{the_note.pk}"
+
+    html = search_page(client, "harbours")
+    assert f'href="{claim.get_absolute_url()}"' in html
+    assert f'href="/sources/{source.pk}/?passage={harbour_passage.pk}#passage-' in html
+    assert f'href="/sources/{source.pk}/#note-{the_note.pk}"' in html
+    # The places exist on the pages linked to.
+    reader = client.get(f"/sources/{source.pk}/", {"passage": harbour_passage.pk})
+    assert f'id="passage-{harbour_passage.pk}"' in reader.content.decode()
+    assert f'id="note-{the_note.pk}"' in reader.content.decode()
+    assert client.get(claim.get_absolute_url()).status_code == 200
+
+    source_hit = group(search.search("test article", viewer=AnonymousUser()), "sources").hits[0]
+    assert source_hit.url == f"/sources/{source.pk}/"
+    assert passage.get_absolute_url().startswith(f"/sources/{source.pk}/?passage=")
+
+
+# --- visibility ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def secrets(debate, source, teacher, student, moderator, outsider):
+    """A private note, a members' note, a hidden note, a deleted note, a private debate's
+    claim and a proposed claim, each with a word of its own."""
+    private_debate = DebateFactory(
+        title="Staff room", slug="staff-room", owner=teacher, visibility=Debate.Visibility.PRIVATE
+    )
+    Membership.objects.create(user=student, debate=private_debate, role=Membership.Role.VIEWER)
+    hidden = note(source, student, "A hiddenword remark.")
+    services.annotation_set_hidden(annotation=hidden, hidden=True)
+    deleted = note(source, student, "A deletedword remark.")
+    services.annotation_delete(annotation=deleted)
+    return {
+        "private_note": note(source, student, "My privateword thought.", visibility="private"),
+        "members_note": note(
+            source, teacher, "For the class: memberword.", visibility="debate", debate=debate
+        ),
+        "hidden_note": hidden,
+        "deleted_note": deleted,
+        "private_claim": ClaimFactory(
+            debate=private_debate, text="Secretword plans for the staff room."
+        ),
+        "proposed_claim": ClaimFactory(
+            debate=debate,
+            kind="issue",
+            text="Proposalword: should towns move away from rivers?",
+            author=student,
+            status=Claim.Status.PROPOSED,
+        ),
+    }
+
+
+def who_finds(word: str, key: str, people: dict) -> set[str]:
+    return {name for name, user in people.items() if found(search.search(word, viewer=user), key)}
+
+
+def test_visibility_follows_the_policy(secrets, teacher, student, moderator, outsider):
+    people = {
+        "anonymous": AnonymousUser(),
+        "outsider": outsider,
+        "student": student,
+        "teacher": teacher,
+        "moderator": moderator,
+    }
+    assert who_finds("privateword", "notes", people) == {"student"}
+    assert who_finds("memberword", "notes", people) == {"student", "teacher", "moderator"}
+    # Hidden: its author and the debate's moderators (none here: the note has no debate).
+    assert who_finds("hiddenword", "notes", people) == {"student"}
+    assert who_finds("deletedword", "notes", people) == set()
+    # The private debate's claim: its members (teacher owns it, student belongs to it).
+    assert who_finds("secretword", "claims", people) == {"teacher", "student"}
+    # Someone's proposal: its author only (claims are published or one's own).
+    assert who_finds("proposalword", "claims", people) == {"student"}
+
+
+def test_outsiders_page_shows_nothing_private(client, secrets, outsider, student):
+    client.force_login(outsider)
+    for word in ("privateword", "memberword", "secretword", "proposalword", "hiddenword"):
+        html = search_page(client, word)
+        assert "Nothing you can see matches" in html, word
+        assert "<mark>" not in html
+    client.force_login(student)
+    html = search_page(client, "proposalword")
+    assert "<mark>Proposalword</mark>" in html
+    assert "proposed" in html
+
+
+# --- snippets -------------------------------------------------------------------------------
+
+
+def test_snippet_marks_the_words_and_escapes_html(client, debate, source, teacher):
+    claim = ClaimFactory(
+        debate=debate, text="Barges <script>alert('x')</script> & <b>carried</b> grain cheaply."
+    )
+    note(source, teacher, "Barges <img src=x onerror=alert(1)> were cheap.")
+    results = search.search("barges", viewer=AnonymousUser())
+    claim_html = group(results, "claims").hits[0].snippet
+    assert group(results, "claims").hits[0].obj == claim
+    assert "<mark>Barges</mark>" in claim_html
+    assert "<script>" not in claim_html and "&lt;script&gt;" in claim_html
+    assert "<b>" not in claim_html and "&amp;" in claim_html
+    note_html = group(results, "notes").hits[0].snippet
+    assert "<img" not in note_html and "&lt;img" in note_html
+
+    html = search_page(client, "barges")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+    assert "<img src=x" not in html
+    assert "<mark>Barges</mark>" in html
+
+
+def test_fallback_snippet_cuts_around_the_first_match():
+    text = ("word " * 100) + "the needle <is> here " + ("more " * 100)
+    html = search.snippet(text, ["needle"], width=80)
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>needle</mark> &lt;is&gt;" in html
+    assert len(html) < 160
+    assert search.snippet("No match <here>", ["zzz"]) == "No match &lt;here&gt;"
+
+
+def test_headline_sanitiser_keeps_only_marks():
+    dirty = "<mark>a</mark> <script>x</script> <mark onclick=y>b</mark>"
+    assert search.safe_headline(dirty) == (
+        "<mark>a</mark> &lt;script&gt;x&lt;/script&gt; &lt;mark onclick=y&gt;b</mark>"
+    )
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def test_empty_query_shows_only_the_box(client, debate):
+    html = search_page(client, "")
+    assert 'id="search-q"' in html
+    assert "search-group" not in html
+    assert "search-summary" not in html
+    assert search.search("   ", viewer=AnonymousUser()).groups == []
+
+
+def test_one_character_gets_a_friendly_message(client, debate):
+    html = search_page(client, "a")
+    assert "Type at least 2 characters" in html
+    assert "search-group" not in html
+
+
+def test_long_queries_are_cut(client, debate):
+    results = search.search("rivers " * 100, viewer=AnonymousUser())
+    assert len(results.query) <= search.MAX_QUERY_CHARS
+    assert results.truncated
+    html = search_page(client, "x" * 500)
+    assert "only its first 200 characters" in html
+    assert 'value="' + "x" * 200 + '"' in html
+    assert 'value="' + "x" * 201 not in html
+
+
+def test_odd_input_does_not_break_search(client, debate):
+    for query in ['"unclosed', "-", "a & | ! ( :*", "100%_", "\x00rivers", "'; drop table"]:
+        assert client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_query_count_is_fixed(client, debate, source, teacher, student):
+    def count(user) -> int:
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            search_page(client, "rivers")
+        return len(ctx.captured_queries)
+
+    anonymous_before, student_before = count(None), count(student)
+    build_map(debate, 40, passage=source.passages.get(label="Costs"))
+    for i in range(10):
+        ClaimFactory(debate=debate, text=f"Rivers claim {i}")
+        note(source, teacher, f"Rivers note {i}", tags=[f"tag{i}", "rivers"])
+    assert count(None) == anonymous_before == 4  # one per group
+    assert count(student) == student_before <= 6  # plus session and user
+
+
+# --- engines --------------------------------------------------------------------------------
+
+
+@SQLITE
+def test_sqlite_says_it_is_the_basic_fallback(client, debate):
+    html = search_page(client, "rivers")
+    assert FALLBACK_NOTICE in html
+    assert "PostgreSQL gives ranked full-text search" in html
+    assert not search.search("rivers", viewer=AnonymousUser()).full_text
+
+
+@SQLITE
+def test_sqlite_needs_every_word(debate):
+    ClaimFactory(debate=debate, text="Floods left fertile soil.")
+    ClaimFactory(debate=debate, text="Floods destroyed harbours.")
+    results = search.search("FLOODS soil", viewer=AnonymousUser())
+    assert [c.text for c in found(results, "claims")] == ["Floods left fertile soil."]
+
+
+@POSTGRES
+def test_postgres_uses_ranked_full_text_search(client, debate):
+    strong = ClaimFactory(debate=debate, text="Floods, floods and more floods hit the harbours.")
+    weak = ClaimFactory(
+        debate=debate,
+        text="Towns traded grain and timber along the river, and once there was a flood.",
+    )
+    results = search.search("flood", viewer=AnonymousUser())
+    assert results.full_text
+    # Stemming finds "floods" and "flood"; ranking puts the denser claim first though the
+    # fallback's newest-first order would not.
+    assert found(results, "claims") == [strong, weak]
+    assert "<mark>Floods</mark>" in group(results, "claims").hits[0].snippet
+    html = search_page(client, "flood")
+    assert FALLBACK_NOTICE not in html
+    assert "best matches first" in html
+
+
+@POSTGRES
+def test_postgres_understands_websearch_syntax(debate):
+    ClaimFactory(debate=debate, text="Barges carried grain cheaply.")
+    ClaimFactory(debate=debate, text="Barges carried timber.")
+    excluded = found(search.search("barges -timber", viewer=AnonymousUser()), "claims")
+    assert [c.text for c in excluded] == ["Barges carried grain cheaply."]
+    phrase = found(search.search('"carried timber"', viewer=AnonymousUser()), "claims")
+    assert [c.text for c in phrase] == ["Barges carried timber."]
+
+
+def test_annotation_rows_are_not_duplicated_by_tags(source, teacher):
+    tagged = note(source, teacher, "Rivers again.", tags=["rivers", "river-trade", "towns"])
+    results = search.search("rivers", viewer=AnonymousUser())
+    assert found(results, "notes") == [tagged]
+    assert group(results, "notes").total == 1
+    assert Annotation.objects.count() == 1
+
+
+# --- in a browser -------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_header_box_searches_and_the_page_is_accessible(page, live_server):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    from debates.demo.build import load_demo
+
+    demo = load_demo()
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("search", name="Site").get_by_label("Search Crux").fill("sanctions")
+    page.get_by_role("search", name="Site").get_by_role("button", name="Search").click()
+    page.wait_for_url("**/search/?q=sanctions")
+    expect(page.get_by_role("heading", name="Claims")).to_be_visible()
+    expect(page.locator("#results-claims mark").first).to_be_visible()
+    page.locator("#results-passages a").first.click()
+    page.wait_for_url(f"**{demo.source.get_absolute_url()}?passage=*")
+    page.go_back()
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not serious, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in serious
+    )
