@@ -116,3 +116,22 @@ def test_deleted_note_is_restorable_by_a_moderator_only(client, source, people, 
     client.post(restore)
     client.force_login(people["member"])
     assert "A debate zebra note" in client.get(source.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(("visibility", "viewer", "sees"), CASES)
+def test_json_ld_annotation_and_container(
+    client, source, people, note_of, visibility, viewer, sees
+):
+    note = note_of(visibility)
+    as_viewer(client, people, viewer)
+    item = client.get(reverse("debates:w3c_annotation", args=[source.pk, note.pk]))
+    assert item.status_code == (200 if sees else 404)
+    container = client.get(reverse("debates:w3c_container", args=[source.pk]))
+    assert (f"A {visibility} zebra note" in container.content.decode()) is sees
+
+
+@pytest.mark.parametrize(("visibility", "viewer", "sees"), CASES)
+def test_search(client, people, note_of, visibility, viewer, sees):
+    note = note_of(visibility)
+    html = as_viewer(client, people, viewer).get(reverse("debates:search"), {"q": "zebra"})
+    assert (f"#note-{note.pk}" in html.content.decode()) is sees
