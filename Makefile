@@ -39,7 +39,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	DEBUG=1 $(BIN)/python bench/map_queries.py
+	$(BIN)/python bench/map_queries.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
