@@ -40,12 +40,6 @@ def role_in(user: Person, debate: Debate) -> str | None:
     return cache[debate.pk]
 
 
-def remember_roles(user: Person, roles: dict[int, str]) -> None:
-    """Seed the per-request role cache from a query that already read the memberships."""
-    if user.is_authenticated:
-        user.__dict__.setdefault("_crux_roles", {}).update(roles)
-
-
 def can_view_debate(user: Person, debate: Debate) -> bool:
     if debate.visibility in (Debate.Visibility.PUBLIC, Debate.Visibility.UNLISTED):
         return True
@@ -117,10 +111,6 @@ def contribution_status(user: Person, debate: Debate) -> str | None:
     return Claim.Status.PROPOSED
 
 
-def can_contribute(user: Person, debate: Debate) -> bool:
-    return contribution_status(user, debate) is not None
-
-
 # --- annotations -----------------------------------------------------------------------
 
 
@@ -178,10 +168,6 @@ def can_moderate_annotation(user: Person, annotation) -> bool:
 
 
 def can_annotate(user: Person) -> bool:
-    return user.is_authenticated
-
-
-def can_flag(user: Person) -> bool:
     return user.is_authenticated
 
 

@@ -45,10 +45,6 @@ class MapNode:
     def reply_count(self) -> int:
         return len(self.children) + len(self.links)
 
-    @property
-    def descendant_count(self) -> int:
-        return sum(1 + c.descendant_count for c in self.children)
-
 
 @dataclass
 class DebateMap:
@@ -236,10 +232,6 @@ def source_reader(*, source: Source, viewer, selected: int | None = None) -> dic
         "selected_passage": selected_passage,
         "citations": citations,
     }
-
-
-def memberships_for(user) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("debate")
 
 
 @dataclass

@@ -121,3 +121,12 @@ def build_map(debate: Debate, size: int, passage: Passage | None = None) -> list
             if c.kind == "argument"
         )
     return made
+
+
+def annotate_quote(source, quote: str, author, **fields):
+    """A note on the first occurrence of `quote` in the source's current text."""
+    start = source.current_revision.text.index(quote)
+    fields.setdefault("visibility", "public")
+    return services.annotation_create(
+        source=source, start=start, end=start + len(quote), author=author, **fields
+    )

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from debates import search, services
 from debates.models import Anchor, Annotation, Claim, Debate, Membership, Passage
 
-from .factories import ClaimFactory, DebateFactory, build_map
+from .factories import ClaimFactory, DebateFactory, annotate_quote, build_map
 
 POSTGRES = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
@@ -26,17 +26,8 @@ def found(results, key) -> list:
 
 
 def note(source, author, body, *, visibility="public", debate=None, tags=(), words="rivers"):
-    text = source.current_revision.text
-    start = text.index(words)
-    return services.annotation_create(
-        source=source,
-        start=start,
-        end=start + len(words),
-        author=author,
-        body=body,
-        tags=tags,
-        visibility=visibility,
-        debate=debate,
+    return annotate_quote(
+        source, words, author, body=body, tags=tags, visibility=visibility, debate=debate
     )
 
 

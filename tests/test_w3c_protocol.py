@@ -17,7 +17,7 @@ from debates import services
 from debates.formats.w3c import MEDIA_TYPE
 from debates.models import Annotation
 
-from .factories import ARTICLE, UserFactory, source_factory
+from .factories import ARTICLE, UserFactory, annotate_quote, source_factory
 from .w3c_conformance import must_failures
 
 SERVICE = "http://www.w3.org/ns/oa#annotationService"
@@ -35,16 +35,7 @@ def iri(annotation) -> str:
 
 
 def note(source, author, quote, body="A note.", visibility="public", **fields) -> Annotation:
-    start = source.current_revision.text.index(quote)
-    return services.annotation_create(
-        source=source,
-        start=start,
-        end=start + len(quote),
-        author=author,
-        body=body,
-        visibility=visibility,
-        **fields,
-    )
+    return annotate_quote(source, quote, author, body=body, visibility=visibility, **fields)
 
 
 def token_client(user, **kwargs) -> Client:
