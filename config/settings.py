@@ -147,6 +147,16 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Crux <crux@localhost>")
 
+# Crux itself.
+# How many contributions (claims, evidence links, edits) one person may have waiting for
+# review per debate, counted over the last 24 hours; 0 turns the limit off.
+CRUX_MAX_PENDING_PER_DAY = envint("CRUX_MAX_PENDING_PER_DAY", 20)
+# Live map updates: server-sent events need PostgreSQL's LISTEN/NOTIFY; with SQLite the
+# map page polls every CRUX_POLL_SECONDS instead.
+CRUX_POLL_SECONDS = envint("CRUX_POLL_SECONDS", 2)
+# The site's address, for links in emails (e.g. https://crux.example.org).
+CRUX_SITE_URL = os.environ.get("CRUX_SITE_URL", "http://127.0.0.1:8000")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -95,20 +95,157 @@ def visible_claims_q(user: Person, prefix: str = "") -> Q:
 def contribution_status(user: Person, debate: Debate) -> str | None:
     """The status a new claim or evidence link by `user` gets, or None if they may not add.
 
-    Owners, moderators and contributors publish directly unless the debate is closed;
-    other members (viewers) publish in open debates and propose in reviewed ones.
-    Outsiders and anonymous people cannot contribute.
+    Owners, moderators and staff publish directly, even in closed debates (they keep the
+    map). Contributors publish unless the debate is closed. Viewers publish in open
+    debates and propose in reviewed ones. Outsiders and anonymous people cannot add.
     """
     if not user.is_authenticated:
         return None
     role = role_in(user, debate)
-    if user.is_staff and role is None:
-        role = Membership.Role.MODERATOR
+    if role in MODERATING_ROLES or user.is_staff:
+        return Claim.Status.PUBLISHED
     if role is None or debate.contribution_mode == Debate.Mode.CLOSED:
         return None
-    if role in CONTRIBUTING_ROLES or debate.contribution_mode == Debate.Mode.OPEN:
+    if role == Membership.Role.CONTRIBUTOR or debate.contribution_mode == Debate.Mode.OPEN:
         return Claim.Status.PUBLISHED
     return Claim.Status.PROPOSED
+
+
+def can_add_claim(user: Person, debate: Debate, parent: Claim | None = None) -> bool:
+    """Positions and arguments under a visible claim; issues (new roots) are moderators'."""
+    if parent is None:
+        return can_moderate(user, debate)
+    if parent.debate_id != debate.pk or not can_view_claim(user, parent, debate):
+        return False
+    return contribution_status(user, debate) is not None
+
+
+def edit_status(user: Person, claim: Claim, debate: Debate) -> str | None:
+    """What saving an edit of `claim` by `user` does.
+
+    'published': the claim's text changes now (moderators; the author where they publish;
+    the author of a claim still pending review, whose proposal changes in place).
+    'proposed': the edit waits for review while the approved text stays shown (the author
+    of a published claim in a debate where they propose). None: they may not edit it.
+    """
+    if claim.debate_id != debate.pk or claim.deleted_at is not None:
+        return None
+    if claim.status in (Claim.Status.MERGED, Claim.Status.WITHDRAWN):
+        return None
+    if can_moderate(user, debate):
+        return Claim.Status.PUBLISHED
+    if not (user.is_authenticated and claim.author_id == user.pk):
+        return None
+    status = contribution_status(user, debate)
+    if status is None or claim.status == Claim.Status.REJECTED:
+        return None
+    if claim.status == Claim.Status.PROPOSED:
+        return Claim.Status.PUBLISHED
+    return status
+
+
+def can_edit_claim(user: Person, claim: Claim, debate: Debate) -> bool:
+    return edit_status(user, claim, debate) is not None
+
+
+def can_delete_claim(user: Person, claim: Claim, debate: Debate) -> bool:
+    """Moderators delete (softly) any claim; authors withdraw their own while it has no
+    replies (checked by the service, which knows the children)."""
+    if claim.debate_id != debate.pk or claim.deleted_at is not None:
+        return False
+    if can_moderate(user, debate):
+        return True
+    return (
+        user.is_authenticated
+        and claim.author_id == user.pk
+        and claim.kind != Claim.Kind.ISSUE
+        and contribution_status(user, debate) is not None
+    )
+
+
+def can_restructure(user: Person, debate: Debate) -> bool:
+    """Reorder, move under another parent, cross-link and unlink: the map's shape is kept
+    by its owner and moderators."""
+    return can_moderate(user, debate)
+
+
+def can_attach_evidence(user: Person, claim: Claim, debate: Debate) -> bool:
+    if claim.debate_id != debate.pk or not can_view_claim(user, claim, debate):
+        return False
+    if claim.status not in (Claim.Status.PUBLISHED, Claim.Status.PROPOSED):
+        return False
+    return contribution_status(user, debate) is not None
+
+
+def can_edit_evidence(user: Person, evidence, debate: Debate) -> bool:
+    """Change an evidence link's relation or note, or detach it: its author or a moderator."""
+    if evidence.deleted_at is not None:
+        return False
+    if can_moderate(user, debate):
+        return True
+    return (
+        user.is_authenticated
+        and evidence.author_id == user.pk
+        and contribution_status(user, debate) is not None
+    )
+
+
+def can_view_history(user: Person, claim: Claim, debate: Debate) -> bool:
+    return can_view_claim(user, claim, debate)
+
+
+def can_restore(user: Person, debate: Debate) -> bool:
+    """Restore an earlier version, a deleted claim or detached evidence: moderators."""
+    return can_moderate(user, debate)
+
+
+def can_flag(user: Person, debate: Debate) -> bool:
+    return user.is_authenticated and can_view_debate(user, debate)
+
+
+def can_view_audit(user: Person, debate: Debate) -> bool:
+    return can_moderate(user, debate)
+
+
+def can_manage_debate(user: Person, debate: Debate) -> bool:
+    """Settings (title, mode, visibility) and members' roles: the owner and site staff."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or role_in(user, debate) == Membership.Role.OWNER
+
+
+def moderated_debates_q(user: Person) -> Q:
+    """A filter for the debates whose queue a person works (owner, moderator, or staff)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_staff:
+        return Q()
+    moderating = Membership.objects.filter(user=user, role__in=MODERATING_ROLES).values("debate")
+    return Q(owner=user) | Q(pk__in=moderating)
+
+
+# Every debate action by name, for code that dispatches on a name (templates, the API) and
+# for the role × action table in tests. `target` is the claim or evidence acted on.
+def can(user: Person, action: str, debate: Debate, target=None) -> bool:
+    checks = {
+        "view": lambda: can_view_debate(user, debate),
+        "add_claim": lambda: can_add_claim(user, debate, target),
+        "edit_claim": lambda: can_edit_claim(user, target, debate),
+        "delete_claim": lambda: can_delete_claim(user, target, debate),
+        "restructure": lambda: can_restructure(user, debate),
+        "attach_evidence": lambda: can_attach_evidence(user, target, debate),
+        "edit_evidence": lambda: can_edit_evidence(user, target, debate),
+        "view_claim": lambda: can_view_claim(user, target, debate),
+        "view_history": lambda: can_view_history(user, target, debate),
+        "restore": lambda: can_restore(user, debate),
+        "moderate": lambda: can_moderate(user, debate),
+        "flag": lambda: can_flag(user, debate),
+        "view_audit": lambda: can_view_audit(user, debate),
+        "manage": lambda: can_manage_debate(user, debate),
+    }
+    if action not in checks:
+        raise ValueError(f"Unknown action {action!r}; known: {', '.join(sorted(checks))}")
+    return bool(checks[action]())
 
 
 # --- annotations -----------------------------------------------------------------------

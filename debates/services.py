@@ -6,6 +6,8 @@ Functions are keyword-only and named `<entity>_<action>`. They validate first an
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -228,6 +230,42 @@ def membership_set(*, debate: Debate, user, role: str) -> Membership:
         debate=debate, user=user, defaults={"role": role}
     )
     return membership
+
+
+def check_pending_limit(*, user, debate: Debate) -> None:
+    """Refuse a new proposal once `user` has CRUX_MAX_PENDING_PER_DAY of them waiting in
+    this debate from the last 24 hours (the setting at 0 turns this off)."""
+    from django.conf import settings
+
+    from .models import ClaimEdit
+
+    limit = settings.CRUX_MAX_PENDING_PER_DAY
+    if not limit:
+        return
+    since = timezone.now() - timedelta(days=1)
+    pending = (
+        Claim.objects.filter(
+            debate=debate, author=user, status=Claim.Status.PROPOSED, created_at__gte=since
+        ).count()
+        + Evidence.objects.filter(
+            claim__debate=debate,
+            author=user,
+            status=Evidence.Status.PROPOSED,
+            deleted_at__isnull=True,
+            created_at__gte=since,
+        ).count()
+        + ClaimEdit.objects.filter(
+            claim__debate=debate,
+            author=user,
+            status=ClaimEdit.Status.PROPOSED,
+            created_at__gte=since,
+        ).count()
+    )
+    if pending >= limit:
+        raise ValidationError(
+            f"You have {pending} contributions waiting for review in this debate from the last "
+            f"24 hours, the most allowed; please wait until a moderator has looked at them."
+        )
 
 
 ALLOWED_PARENTS = {

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import annotation_views, revision_views, search_views, views, w3c_views
 
@@ -40,4 +40,9 @@ urlpatterns = [
     path("notes/<int:pk>/restore/", annotation_views.annotation_restore, name="annotation_restore"),
     path("notes/<int:pk>/hide/", annotation_views.annotation_hide, name="annotation_hide"),
     path("notes/<int:pk>/flag/", annotation_views.annotation_flag, name="annotation_flag"),
+    # Each feature keeps its routes in its own module, inside this app's namespace.
+    path("", include("debates.urls_editing")),
+    path("", include("debates.urls_moderation")),
+    path("", include("debates.urls_live")),
+    path("", include("debates.urls_views")),
 ]

@@ -35,14 +35,34 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def map_context(request: HttpRequest, debate: Debate) -> dict:
+    """What the map page and its fragments render: the tree and what the viewer may do."""
+    user = request.user
+    return {
+        "debate": debate,
+        "map": selectors.debate_map(debate=debate, viewer=user),
+        "sources": debate.sources.all(),
+        "perms": {
+            "moderate": policy.can_moderate(user, debate),
+            "restructure": policy.can_restructure(user, debate),
+            "contribute": policy.contribution_status(user, debate),
+            "add_issue": policy.can_add_claim(user, debate),
+            "audit": policy.can_view_audit(user, debate),
+            "manage": policy.can_manage_debate(user, debate),
+        },
+    }
+
+
+def render_map_tree(request: HttpRequest, debate: Debate, status: int = 200) -> HttpResponse:
+    """The map's tree alone (`#map-tree`), for htmx swaps after an edit or a live update."""
+    return render(request, "debates/map.html#tree", map_context(request, debate), status=status)
+
+
 def debate_map(request: HttpRequest, slug: str) -> HttpResponse:
     debate = _debate_for(request, slug)
-    the_map = selectors.debate_map(debate=debate, viewer=request.user)
-    return render(
-        request,
-        "debates/map.html",
-        {"debate": debate, "map": the_map, "sources": debate.sources.all()},
-    )
+    if request.htmx and request.htmx.target == "map-tree":
+        return render_map_tree(request, debate)
+    return render(request, "debates/map.html", map_context(request, debate))
 
 
 def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

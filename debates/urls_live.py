@@ -1,0 +1,3 @@
+"""Live map updates: server-sent events (PostgreSQL) and polling (SQLite)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The moderation queues, audit log, notifications and debate settings."""
+
+urlpatterns: list = []
