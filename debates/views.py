@@ -23,6 +23,11 @@ def _debate_for(request: HttpRequest, slug: str) -> Debate:
     return debate
 
 
+def not_built_yet(request: HttpRequest, **kwargs) -> HttpResponse:
+    """Placeholder route while a feature is being built (replaced before commit)."""
+    raise Http404("Not built yet.")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -42,7 +47,7 @@ def map_context(request: HttpRequest, debate: Debate) -> dict:
         "debate": debate,
         "map": selectors.debate_map(debate=debate, viewer=user),
         "sources": debate.sources.all(),
-        "perms": {
+        "can": {
             "moderate": policy.can_moderate(user, debate),
             "restructure": policy.can_restructure(user, debate),
             "contribute": policy.contribution_status(user, debate),
