@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format serve migrate clean bench
+.PHONY: demo test lint format serve serve-asgi migrate clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: migrate
 
 serve: migrate
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# As production serves it: ASGI, so live map updates can stream (PostgreSQL; SQLite polls).
+serve-asgi: migrate
+	DEBUG=1 CONN_MAX_AGE=0 $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py makemigrations --check --dry-run

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import policy, selectors, services
+from . import moderation, policy, selectors, services
 from .forms import AnnotationEditForm, AnnotationForm, CiteForm, FlagForm, ReplyForm
 from .models import Annotation, Source
 
@@ -185,11 +185,19 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def annotation_hide(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = _annotation_for(request, pk)
-    if not policy.can_moderate_annotation(request.user, annotation):
-        raise PermissionDenied("Only a moderator can hide or unhide a note.")
     hidden = request.POST.get("hidden") == "1"
-    services.annotation_set_hidden(annotation=annotation, hidden=hidden)
-    messages.success(request, "The note is hidden." if hidden else "The note is visible again.")
+    try:
+        # Checks policy (403) and records the act in the debate's audit log.
+        moderation.annotation_hide(
+            annotation=annotation,
+            actor=request.user,
+            hidden=hidden,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The note is hidden." if hidden else "The note is visible again.")
     return redirect(_reader_url(annotation.anchor.source_id, f"note-{annotation.pk}"))
 
 
@@ -200,8 +208,8 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
     form = FlagForm(request.POST)
     if form.is_valid():
         try:
-            services.flag_create(
-                author=request.user,
+            moderation.flag_add(
+                actor=request.user,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
                 annotation=annotation,
@@ -226,41 +234,39 @@ def cite(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_reader_url(source.pk))
     data = form.cleaned_data
     claim = data["claim_obj"]
-    status = policy.contribution_status(request.user, claim.debate)
-    if status is None:
-        raise PermissionDenied("You cannot contribute to this debate.")
+    # The editing services ask the policy, apply the pending limit, keep history and audit.
+    from . import editing
+
     try:
         if data["mode"] == "argue":
-            target = services.argument_with_evidence(
-                source=source,
-                start=data["start"],
-                end=data["end"],
+            target = editing.argument_with_evidence_add(
+                actor=request.user,
                 parent=claim,
                 stance=data["stance"] or "supports",
                 text=data["text"],
-                author=request.user,
-                status=status,
-            )
-            done = (
-                "Your argument is published."
-                if status == "published"
-                else ("Your argument is proposed; a moderator will review it.")
-            )
-        else:
-            services.evidence_from_selection(
                 source=source,
                 start=data["start"],
                 end=data["end"],
+            )
+            done = (
+                "Your argument is published."
+                if target.status == "published"
+                else "Your argument is proposed; a moderator will review it."
+            )
+        else:
+            evidence = editing.evidence_attach(
+                actor=request.user,
                 claim=claim,
+                source=source,
+                start=data["start"],
+                end=data["end"],
                 relation=data["relation"],
-                author=request.user,
-                status=status,
             )
             target = claim
             done = (
                 "The passage is cited."
-                if status == "published"
-                else ("Your evidence is proposed; a moderator will review it.")
+                if evidence.status == "published"
+                else "Your evidence is proposed; a moderator will review it."
             )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import views
+from . import map_views
 
 urlpatterns = [
-    path("debates/<slug:slug>/graph/", views.not_built_yet, name="graph"),
-    path("debates/<slug:slug>/balance/", views.not_built_yet, name="balance"),
+    path("debates/<slug:slug>/graph/", map_views.graph_page, name="graph"),
+    path("debates/<slug:slug>/graph.svg", map_views.graph_svg, name="graph_svg"),
+    path("debates/<slug:slug>/balance/", map_views.balance_page, name="balance"),
 ]

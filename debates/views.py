@@ -23,11 +23,6 @@ def _debate_for(request: HttpRequest, slug: str) -> Debate:
     return debate
 
 
-def not_built_yet(request: HttpRequest, **kwargs) -> HttpResponse:
-    """Placeholder route while a feature is being built (replaced before commit)."""
-    raise Http404("Not built yet.")
-
-
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -4,6 +4,7 @@ import pytest
 
 from debates.models import Debate, Membership
 
+from .asgi_server import asgi_live_server  # noqa: F401 - uvicorn for live-update tests
 from .browser import browser, page  # noqa: F401 - Playwright fixtures, defined once here
 from .factories import ARTICLE, DebateFactory, UserFactory, source_factory
 

@@ -63,7 +63,7 @@ def test_map_and_reader_run_the_same_number_of_queries_at_10_and_500_claims(
     small_count = queries_for(client, small.get_absolute_url())
     big_count = queries_for(client, big.get_absolute_url())
     assert small_count == big_count
-    assert big_count <= 8
+    assert big_count <= 10  # map, its links and evidence, role, pending edits, header counts
 
     reader = f"{source.get_absolute_url()}?passage={passage.pk}"
     # With no notes at all Django skips the tag prefetch, so start from one note.
@@ -82,7 +82,7 @@ def test_map_and_reader_run_the_same_number_of_queries_at_10_and_500_claims(
         )
         services.annotation_reply(parent=note, author=teacher, body="reply")
     assert queries_for(client, reader) == before
-    assert before <= 10
+    assert before <= 11  # the header adds one query: unread notifications and queue size
 
 
 def test_pending_claims_are_shown_to_their_author_and_moderators_only(

@@ -1,0 +1,460 @@
+"""Live map updates: change stamps and NOTIFY on commit, the event stream, polling, the page."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+
+from debates import live, services
+from debates.models import Claim, ClaimEdit, ClaimLink, Debate, Evidence
+
+from .factories import ClaimFactory, DebateFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "map-tree"}
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="LISTEN/NOTIFY needs PostgreSQL"
+)
+
+
+def batches(callbacks) -> list:
+    return [c for c in callbacks if isinstance(c, live._Batch)]
+
+
+def forget_pending_changes() -> None:
+    """As if the set-up had committed: a test runs inside one transaction, so the set-up's
+    changes would otherwise share their notification batch with the test's own."""
+    connection._crux_live_batch = None
+
+
+@pytest.fixture
+def issue(debate, teacher):
+    claim = ClaimFactory(debate=debate, author=teacher, text="Do rivers make towns rich?")
+    forget_pending_changes()
+    return claim
+
+
+# --- stamps: one per committed transaction -------------------------------------------------
+
+
+def test_a_transaction_with_many_changes_touches_each_debate_once(
+    debate, teacher, issue, django_capture_on_commit_callbacks
+):
+    other = DebateFactory(owner=teacher)
+    forget_pending_changes()
+    before = live.debate_stamp(debate_id=debate.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for n in range(3):
+            ClaimFactory(
+                debate=debate, kind="position", parent=issue, relation="answers", text=f"P{n}"
+            )
+        ClaimFactory(debate=other, text="Another issue?")
+    [batch] = batches(callbacks)
+    assert batch.debate_ids == {debate.pk, other.pk}
+    assert live.debate_stamp(debate_id=debate.pk) != before
+
+
+def test_a_rolled_back_change_tells_nobody(debate, issue, django_capture_on_commit_callbacks):
+    before = live.debate_stamp(debate_id=debate.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            issue.text = "Changed, then rolled back"
+            issue.save()
+            raise RuntimeError("abort")
+        # The next transaction starts a fresh batch rather than joining the discarded one.
+        with transaction.atomic():
+            ClaimFactory(debate=debate, text="A second issue?")
+    assert len(batches(callbacks)) == 1
+    assert live.debate_stamp(debate_id=debate.pk) != before
+
+
+@pytest.mark.parametrize("kind", ["evidence", "link", "edit", "delete"])
+def test_evidence_links_edits_and_deletes_touch_their_debate(
+    kind, debate, issue, teacher, source, django_capture_on_commit_callbacks
+):
+    position = ClaimFactory(
+        debate=debate, kind="position", parent=issue, relation="answers", text="Yes"
+    )
+    other = ClaimFactory(
+        debate=debate, kind="position", parent=issue, relation="answers", text="No"
+    )
+    passage = source.passages.first()
+    forget_pending_changes()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        if kind == "evidence":
+            Evidence.objects.create(claim=position, passage=passage, author=teacher)
+        elif kind == "link":
+            argument = Claim.objects.create(
+                debate=debate, kind="argument", parent=position, relation="supports", text="Ports"
+            )
+            ClaimLink.objects.create(
+                debate=debate, claim=argument, parent=other, relation="opposes"
+            )
+        elif kind == "edit":
+            ClaimEdit.objects.create(
+                claim=Claim.objects.get(pk=position.pk), base_version=1, text="Yes, mostly"
+            )
+        else:
+            Claim.objects.get(pk=other.pk).delete()
+    assert [b.debate_ids for b in batches(callbacks)] == [{debate.pk}]
+
+
+def test_publishing_changes_gives_a_new_stamp(debate):
+    before = live.debate_stamp(debate_id=debate.pk)
+    stamp = live.map_changes_publish(debate_ids=[debate.pk])
+    assert stamp == live.debate_stamp(debate_id=debate.pk) != before
+    assert stamp.isdigit()
+
+
+# --- the refresh the page asks for -----------------------------------------------------------
+
+
+def refresh_url(debate, since: str) -> str:
+    return reverse("debates:map_refresh", args=[debate.slug]) + f"?since={since}"
+
+
+def test_refresh_is_204_while_the_map_is_unchanged(client, debate, issue):
+    stamp = live.debate_stamp(debate_id=debate.pk)
+    response = client.get(refresh_url(debate, stamp), **HTMX)
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_refresh_returns_the_tree_and_the_new_stamp_after_a_change(client, debate, issue):
+    old = live.debate_stamp(debate_id=debate.pk)
+    ClaimFactory(debate=debate, text="Should towns fear floods?")
+    new = live.map_changes_publish(debate_ids=[debate.pk])
+    response = client.get(refresh_url(debate, old), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="map-tree"')
+    assert "Should towns fear floods?" in html
+    assert f'id="map-live-stamp" name="since" value="{new}" hx-swap-oob="true"' in html
+    assert "Map updated" in html
+    # With the new stamp the next poll is cheap again.
+    assert client.get(refresh_url(debate, new), **HTMX).status_code == 204
+
+
+def test_refresh_shows_others_only_what_the_map_shows_them(client, debate, issue, student):
+    services.claim_create(
+        debate=debate,
+        kind="position",
+        parent=issue,
+        text="A proposal waiting for review",
+        author=student,
+    )
+    html = client.get(refresh_url(debate, "0"), **HTMX).content.decode()
+    assert "Do rivers make towns rich?" in html
+    assert "A proposal waiting for review" not in html
+    client.force_login(student)
+    html = client.get(refresh_url(debate, "0"), **HTMX).content.decode()
+    assert "A proposal waiting for review" in html
+
+
+def test_refresh_without_htmx_redirects_to_the_map(client, debate):
+    response = client.get(refresh_url(debate, "0"))
+    assert response.status_code == 302
+    assert response["Location"] == debate.get_absolute_url()
+
+
+@pytest.mark.parametrize("name", ["map_refresh", "map_events"])
+def test_private_debates_live_urls_are_404_for_outsiders(client, outsider, teacher, name):
+    private = DebateFactory(owner=teacher, visibility=Debate.Visibility.PRIVATE)
+    client.force_login(outsider)
+    response = client.get(reverse(f"debates:{name}", args=[private.slug]), **HTMX)
+    assert response.status_code == 404
+    client.force_login(teacher)
+    response = client.get(reverse(f"debates:{name}", args=[private.slug]), **HTMX)
+    # The owner sees it: 200/204 (refresh), or 204 (events under the test client's WSGI).
+    assert response.status_code in (200, 204)
+
+
+def test_events_say_no_content_where_the_page_polls(client, debate):
+    response = client.get(reverse("debates:map_events", args=[debate.slug]))
+    assert response.status_code == 204
+    assert "polling" in response["X-Crux-Live"]
+
+
+# --- the map page's wiring -------------------------------------------------------------------
+
+
+def test_map_page_polls_with_its_stamp_when_events_are_unavailable(client, debate, settings):
+    settings.CRUX_POLL_SECONDS = 3
+    html = client.get(debate.get_absolute_url()).content.decode()
+    stamp = live.debate_stamp(debate_id=debate.pk)
+    assert 'data-live-mode="poll"' in html
+    assert f'id="map-live-stamp" name="since" value="{stamp}"' in html
+    assert f'hx-get="{reverse("debates:map_refresh", args=[debate.slug])}"' in html
+    assert 'hx-trigger="every 3s [cruxLive.wanted()]"' in html
+    assert "sse-connect" not in html
+    assert 'role="status" aria-live="polite"' in html
+    assert "crux/live.js" in html
+
+
+def test_map_page_listens_to_events_on_postgresql_under_asgi(client, debate, monkeypatch):
+    monkeypatch.setattr(live, "sse_available", lambda request: True)
+    html = client.get(debate.get_absolute_url()).content.decode()
+    stamp = live.debate_stamp(debate_id=debate.pk)
+    events = reverse("debates:map_events", args=[debate.slug])
+    assert 'data-live-mode="events"' in html
+    assert f'hx-ext="sse" sse-connect="{events}?since={stamp}"' in html
+    assert 'hx-trigger="sse:map-changed [cruxLive.wanted()]' in html
+    assert 'hx-target="#map-tree" hx-swap="outerHTML"' in html
+    assert "hx-sse-2" in html  # the extension's script, from {% htmx_script %}
+
+
+def test_events_need_postgresql_and_asgi(rf):
+    request = rf.get("/")
+    assert live.sse_available(request) is False  # a WSGI request, whatever the database
+
+
+def test_listener_connects_to_the_database_django_uses(monkeypatch):
+    from django.conf import settings
+
+    # Read at run time, as the test runner renames the database after start-up.
+    fake = {
+        **settings.DATABASES["default"],
+        "NAME": "test_crux_x",
+        "USER": "crux",
+        "PASSWORD": "secret word",
+        "HOST": "db.internal",
+        "PORT": 5433,
+        "OPTIONS": {"sslmode": "require", "server_side_binding": True},
+    }
+    monkeypatch.setitem(settings.DATABASES, "default", fake)
+    info = live.listen_conninfo()
+    assert "dbname=test_crux_x" in info
+    assert "password='secret word'" in info
+    assert "port=5433" in info
+    assert "sslmode=require" in info
+    assert "server_side_binding" not in info
+
+
+def test_event_frames_carry_the_stamp_as_their_id():
+    frame = live.event_frame(stamp="123", debate_id=7)
+    assert frame == 'id: 123\nevent: map-changed\ndata: {"debate": 7, "stamp": "123"}\n\n'
+
+
+# --- PostgreSQL: NOTIFY, the event stream, a browser -------------------------------------------
+
+
+def listener():
+    import psycopg
+
+    conn = psycopg.connect(live.listen_conninfo(), autocommit=True)
+    conn.execute(f"LISTEN {live.CHANNEL}")
+    return conn
+
+
+def heard(conn, seconds: float = 1.0) -> list[dict]:
+    return [json.loads(n.payload) for n in conn.notifies(timeout=seconds)]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_one_notify_per_committed_transaction_per_debate_and_none_on_rollback(teacher):
+    first = DebateFactory(owner=teacher)
+    second = DebateFactory(owner=teacher)
+    conn = listener()
+    try:
+        with transaction.atomic():
+            issue = ClaimFactory(debate=first, text="Issue one?")
+            ClaimFactory(debate=first, kind="position", parent=issue, relation="answers")
+            ClaimFactory(debate=second, text="Issue two?")
+        notes = heard(conn)
+        assert sorted(n["debate"] for n in notes) == [first.pk, second.pk]
+        stamps = {n["debate"]: n["stamp"] for n in notes}
+        assert stamps[first.pk] == live.debate_stamp(debate_id=first.pk)
+
+        with pytest.raises(RuntimeError), transaction.atomic():
+            ClaimFactory(debate=first, text="Never committed?")
+            raise RuntimeError("abort")
+        assert heard(conn, 0.5) == []
+    finally:
+        conn.close()
+
+
+def open_stream(base: str, path: str, headers: dict | None = None):
+    url = urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    conn.request("GET", path, headers={"Accept": "text/event-stream", **(headers or {})})
+    return conn, conn.getresponse()
+
+
+def read_frame(response) -> str:
+    lines = []
+    while True:
+        line = response.readline().decode()
+        if line in ("\n", ""):
+            return "".join(lines)
+        lines.append(line)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_event_stream_reports_a_published_claim_within_two_seconds(
+    asgi_live_server, debate, teacher, issue
+):
+    path = reverse("debates:map_events", args=[debate.slug])
+    stamp = live.debate_stamp(debate_id=debate.pk)
+    conn, response = open_stream(asgi_live_server, f"{path}?since={stamp}")
+    try:
+        assert response.status == 200
+        assert response.getheader("Content-Type").startswith("text/event-stream")
+        assert response.getheader("Cache-Control") == "no-cache"
+        assert response.getheader("X-Accel-Buffering") == "no"
+        assert read_frame(response).startswith("retry: ")  # listening from here on
+
+        started = time.monotonic()
+        services.claim_create(
+            debate=debate,
+            kind="position",
+            parent=issue,
+            relation="answers",
+            text="Yes, through trade",
+            author=teacher,
+            status=Claim.Status.PUBLISHED,
+        )
+        frame = read_frame(response)
+        assert time.monotonic() - started < 2
+        assert "event: map-changed" in frame
+        assert f"id: {live.debate_stamp(debate_id=debate.pk)}" in frame
+    finally:
+        conn.close()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_event_stream_catches_up_on_a_change_it_missed(asgi_live_server, debate, issue):
+    path = reverse("debates:map_events", args=[debate.slug])
+    # A reconnecting browser sends the last stamp it saw; the map has changed since.
+    conn, response = open_stream(asgi_live_server, path, {"Last-Event-ID": "1"})
+    try:
+        assert read_frame(response).startswith("retry: ")
+        assert "event: map-changed" in read_frame(response)
+    finally:
+        conn.close()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_event_stream_of_a_private_debate_is_404_for_anonymous(asgi_live_server, teacher):
+    private = DebateFactory(owner=teacher, visibility=Debate.Visibility.PRIVATE)
+    conn, response = open_stream(
+        asgi_live_server, reverse("debates:map_events", args=[private.slug])
+    )
+    try:
+        assert response.status == 404
+    finally:
+        conn.close()
+
+
+@postgres_only
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_viewer_sees_a_new_claim_appear_without_reloading(
+    page, asgi_live_server, debate, teacher, issue
+):
+    from playwright.sync_api import expect
+
+    page.add_init_script(
+        "window.__sseOpen = false;"
+        "document.addEventListener('htmx:sseOpen', () => { window.__sseOpen = true; });"
+    )
+    page.goto(f"{asgi_live_server}{debate.get_absolute_url()}")
+    expect(page.locator("[data-live-mode]")).to_have_attribute("data-live-mode", "events")
+    page.wait_for_function("window.__sseOpen === true")
+    page.evaluate("window.__marker = 'same page'")
+
+    services.claim_create(
+        debate=debate,
+        kind="position",
+        parent=issue,
+        relation="answers",
+        text="Yes, rivers carried their trade",
+        author=teacher,
+        status=Claim.Status.PUBLISHED,
+    )
+    expect(page.locator("#map-tree")).to_contain_text(
+        "Yes, rivers carried their trade", timeout=3000
+    )
+    expect(page.get_by_role("status").filter(has_text="Map updated")).to_have_count(1)
+    assert page.evaluate("window.__marker") == "same page"
+
+
+# --- polling in a browser (any database: Django's live server is WSGI, so pages poll) ---------
+
+
+@pytest.fixture
+def polled_map(live_server, settings, debate, teacher, issue):
+    settings.CRUX_POLL_SECONDS = 1
+    position = ClaimFactory(
+        debate=debate, kind="position", parent=issue, relation="answers", text="Yes"
+    )
+    ClaimFactory(debate=debate, kind="argument", parent=position, relation="supports", text="Ports")
+    return f"{live_server.url}{debate.get_absolute_url()}"
+
+
+def add_position(debate, issue, teacher, text: str) -> None:
+    services.claim_create(
+        debate=debate,
+        kind="position",
+        parent=issue,
+        relation="answers",
+        text=text,
+        author=teacher,
+        status=Claim.Status.PUBLISHED,
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_polling_page_shows_new_claims_and_keeps_folded_branches_folded(
+    page, polled_map, debate, teacher, issue
+):
+    from playwright.sync_api import expect
+
+    page.goto(polled_map)
+    expect(page.locator("[data-live-mode]")).to_have_attribute("data-live-mode", "poll")
+    folded = page.locator(f"#claim-{issue.pk} li.node-position").first.locator("> details")
+    folded.evaluate("details => { details.open = false; }")  # the viewer folds a branch
+    expect(folded).not_to_have_attribute("open", "")
+
+    add_position(debate, issue, teacher, "No, floods ruin them")
+    expect(page.locator("#map-tree")).to_contain_text("No, floods ruin them", timeout=3000)
+    expect(page.locator("#map-live-status")).to_have_text("Map updated with the latest changes.")
+    expect(folded).not_to_have_attribute("open", "")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_waits_while_the_viewer_types_in_the_map(
+    page, polled_map, debate, teacher, issue
+):
+    from playwright.sync_api import expect
+
+    page.goto(polled_map)
+    # An edit panel as the editing feature opens one inside the tree.
+    page.evaluate(
+        """() => {
+          const form = document.createElement("form");
+          form.innerHTML = '<label for="t">Text</label><textarea id="t"></textarea>';
+          document.querySelector("#map-tree li").append(form);
+        }"""
+    )
+    page.get_by_label("Text").fill("half a thought")
+    add_position(debate, issue, teacher, "Only where the river is navigable")
+    page.wait_for_timeout(2500)
+    expect(page.locator("#map-tree")).not_to_contain_text("Only where the river is navigable")
+    expect(page.get_by_label("Text")).to_have_value("half a thought")
+
+    page.evaluate("document.querySelector('#map-tree form').remove()")
+    expect(page.locator("#map-tree")).to_contain_text(
+        "Only where the river is navigable", timeout=3000
+    )
