@@ -254,7 +254,7 @@ def claim_approve(*, claim: Claim, actor, text: str | None = None, reason: str =
     """
     debate = claim.debate
     _require_moderator(actor, debate)
-    claim = Claim.objects.select_for_update().select_related("parent", "author").get(pk=claim.pk)
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("parent", "author").get(pk=claim.pk)
     _check_proposed(claim)
     parent = claim.parent
     if parent is not None and (
@@ -341,7 +341,7 @@ def claim_reject(*, claim: Claim, actor, reason: str) -> Claim:
     debate = claim.debate
     _require_moderator(actor, debate)
     reason = _require_reason(reason, "rejecting a claim")
-    claim = Claim.objects.select_for_update().select_related("author").get(pk=claim.pk)
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("author").get(pk=claim.pk)
     _check_proposed(claim)
     if claim.children.filter(deleted_at__isnull=True, status=Claim.Status.PROPOSED).exists():
         raise ValidationError(
@@ -414,7 +414,7 @@ def claim_merge(*, claim: Claim, target: Claim, actor, reason: str = "") -> Clai
     """
     debate = claim.debate
     _require_moderator(actor, debate)
-    claim = Claim.objects.select_for_update().select_related("author").get(pk=claim.pk)
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("author").get(pk=claim.pk)
     if claim.deleted_at is not None or claim.status not in (
         Claim.Status.PROPOSED,
         Claim.Status.PUBLISHED,
@@ -513,7 +513,7 @@ def claim_edit_approve(*, edit: ClaimEdit, actor, text: str | None = None) -> Cl
     silently undo the later change. With `text` (edit then approve) the moderator has seen
     the current text and writes the result, so the version check is theirs to make.
     """
-    claim = Claim.objects.select_for_update().get(pk=edit.claim_id)
+    claim = Claim.objects.select_for_update(of=("self",)).get(pk=edit.claim_id)
     debate = claim.debate
     _require_moderator(actor, debate)
     edit = ClaimEdit.objects.select_related("author").get(pk=edit.pk)
@@ -572,7 +572,7 @@ def claim_edit_reject(*, edit: ClaimEdit, actor, reason: str) -> ClaimEdit:
     debate = edit.claim.debate
     _require_moderator(actor, debate)
     reason = _require_reason(reason, "rejecting an edit")
-    edit = ClaimEdit.objects.select_for_update().select_related("claim", "author").get(pk=edit.pk)
+    edit = ClaimEdit.objects.select_for_update(of=("self",)).select_related("claim", "author").get(pk=edit.pk)
     if edit.status != ClaimEdit.Status.PROPOSED:
         raise ValidationError(f"This edit is {edit.get_status_display()} already.")
     edit.status = ClaimEdit.Status.REJECTED
@@ -610,7 +610,7 @@ def _evidence_summary(evidence: Evidence) -> str:
 @transaction.atomic
 def evidence_approve(*, evidence: Evidence, actor) -> Evidence:
     evidence = (
-        Evidence.objects.select_for_update()
+        Evidence.objects.select_for_update(of=("self",))
         .select_related("claim__debate", "passage__anchor", "author")
         .get(pk=evidence.pk)
     )
@@ -644,7 +644,7 @@ def evidence_approve(*, evidence: Evidence, actor) -> Evidence:
 @transaction.atomic
 def evidence_reject(*, evidence: Evidence, actor, reason: str) -> Evidence:
     evidence = (
-        Evidence.objects.select_for_update()
+        Evidence.objects.select_for_update(of=("self",))
         .select_related("claim__debate", "passage__anchor", "author")
         .get(pk=evidence.pk)
     )
@@ -708,7 +708,7 @@ def _flag_target(flag: Flag) -> str:
 
 def _resolve_flag(*, flag: Flag, actor, status: str, action: str, reason: str) -> Flag:
     flag = (
-        Flag.objects.select_for_update()
+        Flag.objects.select_for_update(of=("self",))
         .select_related("claim__debate", "annotation__debate", "annotation__anchor")
         .get(pk=flag.pk)
     )

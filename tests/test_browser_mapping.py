@@ -72,11 +72,11 @@ def test_student_proposes_moderator_approves_viewer_sees_it_live(browser, site):
         # The moderator approves it from the queue.
         log_in(moderator, base, "moderator", "crux-moderator-demo")
         moderator.goto(f"{base}/debates/{debate.slug}/queue/")
-        item = moderator.locator(f"#proposal-claim-{proposal.pk}")
+        item = moderator.locator(f"#item-claim-{proposal.pk}")
         expect(item).to_contain_text(ARGUMENT)
         expect(item).to_contain_text(SENTENCE[:40])
         item.get_by_role("button", name="Approve").click()
-        expect(moderator.locator(f"#proposal-claim-{proposal.pk}")).to_contain_text("Approved")
+        expect(moderator.locator(f"#item-claim-{proposal.pk}")).to_contain_text("Approved")
 
         proposal.refresh_from_db()
         assert proposal.status == Claim.Status.PUBLISHED
