@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from debates.demo.build import DEMO_USERS
-from debates.models import Claim, Debate, Evidence, Passage, Source
+from debates.models import Claim, Debate, Evidence, Flag, Passage, Source
 
 
 def run(*args) -> list[str]:
@@ -46,8 +46,21 @@ def test_load_demo_builds_the_four_controversies_and_prints_the_map_path_last():
             ):
                 counterarguments += 1
         assert counterarguments >= 1, issue.text
-    arguments = debate.claims.filter(kind="argument")
+    arguments = debate.claims.filter(kind="argument", status="published")
     assert not arguments.filter(evidence__isnull=True).exists()
+
+    # The moderation queue, audit log and notifications start with real activity.
+    student = debate.memberships.get(user__username="student").user
+    by_student = debate.claims.filter(author=student)
+    assert sorted(by_student.values_list("status", flat=True)) == [
+        "proposed",
+        "published",
+        "rejected",
+    ]
+    assert by_student.get(status="rejected").status_reason.startswith("Too vague")
+    assert Flag.objects.filter(claim__debate=debate, status="open").count() == 1
+    assert set(student.notifications.values_list("verb", flat=True)) == {"approved", "rejected"}
+    assert debate.audit_entries.filter(action="claim_approved").exists()
     for evidence in Evidence.objects.filter(claim__debate=debate):
         anchor = evidence.passage.anchor
         assert source.current_revision.text[anchor.start : anchor.end] == anchor.exact

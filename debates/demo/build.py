@@ -134,6 +134,65 @@ def _build_map(debate, source, users) -> None:
             _add_arguments(debate, source, position, position_spec["arguments"], authors, counter)
 
 
+# What the moderation queue, audit log and notifications start with: the student (a
+# viewer of this reviewed debate) proposes through the same services the pages use.
+PENDING_QUOTE = (
+    "Moscow treats the Korean peninsula as a strategic space where Washington’s alliances, "
+    "Tokyo’s postwar position, and Beijing’s rising power converge."
+)
+APPROVED_QUOTE = (
+    "Moscow argues that influence and restraint on the Korean crisis contribute to regional order."
+)
+
+
+def _add_activity(debate, source, users) -> None:
+    from debates import editing, moderation
+
+    student, moderator = users["student"], users["moderator"]
+    positions = list(debate.claims.filter(kind=Claim.Kind.POSITION).order_by("order", "pk"))
+    text = source.current_revision.text
+
+    def propose(parent, stance, claim_text, quote):
+        start = text.index(quote)
+        return editing.argument_with_evidence_add(
+            actor=student,
+            parent=parent,
+            stance=stance,
+            text=claim_text,
+            source=source,
+            start=start,
+            end=start + len(quote),
+        )
+
+    approved = propose(
+        positions[0],
+        "supports",
+        "Moscow presents its own restraint as a contribution to order in the region.",
+        APPROVED_QUOTE,
+    )
+    moderation.claim_approve(claim=approved, actor=moderator)
+    rejected = editing.claim_add(
+        actor=student, debate=debate, parent=positions[1], stance="opposes", text="It is all bad."
+    )
+    moderation.claim_reject(
+        claim=rejected,
+        actor=moderator,
+        reason="Too vague to weigh: say what is bad, and cite the passage that shows it.",
+    )
+    propose(
+        positions[-1],
+        "supports",
+        "For Moscow the peninsula is where the great powers' interests meet.",
+        PENDING_QUOTE,
+    )
+    moderation.flag_add(
+        actor=student,
+        reason="unclear",
+        note="Which sanctions does this mean?",
+        claim=positions[1],
+    )
+
+
 @transaction.atomic
 def load_demo() -> DemoResult:
     users = _ensure_users()
@@ -153,4 +212,6 @@ def load_demo() -> DemoResult:
         _build_map(debate, source, users)
     for spec in DEMO_USERS:
         services.membership_set(debate=debate, user=users[spec.username], role=spec.role)
+    if created:
+        _add_activity(debate, source, users)
     return DemoResult(debate=debate, source=source, created_map=created)

@@ -18,4 +18,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo users (local use only):")
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<12} password {spec.password:<24} {spec.role}")
+        pending = result.debate.claims.filter(status="proposed").count()
+        self.stdout.write(
+            f"Moderation queue ({pending} waiting; log in as teacher or moderator): "
+            f"/debates/{result.debate.slug}/queue/"
+        )
         self.stdout.write(result.debate.get_absolute_url())
