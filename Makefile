@@ -44,6 +44,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/map_queries.py
+	$(BIN)/python bench/graph_render.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
