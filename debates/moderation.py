@@ -9,7 +9,6 @@ stays quiet when someone acts on their own contribution).
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,8 +18,9 @@ from django.db.models import Count, Exists, F, Func, IntegerField, Q, Subquery, 
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
-from . import audit, policy, services
+from . import audit, editing, policy, services
 from .models import (
     Annotation,
     AuditEntry,
@@ -64,27 +64,6 @@ def _require_reason(reason: str, what: str) -> str:
 
 
 @dataclass
-class DiffPart:
-    op: str  # "same", "del" or "ins"
-    text: str
-
-
-def word_diff(old: str, new: str) -> list[DiffPart]:
-    """Word-by-word differences, so a moderator sees what an edit changes at a glance."""
-    a, b = old.split(), new.split()
-    parts: list[DiffPart] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(DiffPart("same", " ".join(a[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            parts.append(DiffPart("del", " ".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            parts.append(DiffPart("ins", " ".join(b[j1:j2])))
-    return parts
-
-
-@dataclass
 class QueueClaim:
     claim: Claim
     evidence: list[Evidence] = field(default_factory=list)
@@ -93,7 +72,7 @@ class QueueClaim:
 @dataclass
 class QueueEdit:
     edit: ClaimEdit
-    diff: list[DiffPart]
+    diff: SafeString  # editing.word_diff: <del>/<ins> marked, escaped
 
     @property
     def is_stale(self) -> bool:
@@ -159,7 +138,7 @@ def moderation_queue(*, debates) -> list[DebateQueue]:
     )
     for edit in edits:
         queues[edit.claim.debate_id].edits.append(
-            QueueEdit(edit=edit, diff=word_diff(edit.claim.text, edit.text))
+            QueueEdit(edit=edit, diff=editing.word_diff(edit.claim.text, edit.text))
         )
     flags = (
         Flag.objects.filter(status=Flag.Status.OPEN)
@@ -254,7 +233,11 @@ def claim_approve(*, claim: Claim, actor, text: str | None = None, reason: str =
     """
     debate = claim.debate
     _require_moderator(actor, debate)
-    claim = Claim.objects.select_for_update(of=("self",)).select_related("parent", "author").get(pk=claim.pk)
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("parent", "author")
+        .get(pk=claim.pk)
+    )
     _check_proposed(claim)
     parent = claim.parent
     if parent is not None and (
@@ -572,7 +555,11 @@ def claim_edit_reject(*, edit: ClaimEdit, actor, reason: str) -> ClaimEdit:
     debate = edit.claim.debate
     _require_moderator(actor, debate)
     reason = _require_reason(reason, "rejecting an edit")
-    edit = ClaimEdit.objects.select_for_update(of=("self",)).select_related("claim", "author").get(pk=edit.pk)
+    edit = (
+        ClaimEdit.objects.select_for_update(of=("self",))
+        .select_related("claim", "author")
+        .get(pk=edit.pk)
+    )
     if edit.status != ClaimEdit.Status.PROPOSED:
         raise ValidationError(f"This edit is {edit.get_status_display()} already.")
     edit.status = ClaimEdit.Status.REJECTED

@@ -25,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from . import moderation, policy
+from . import editing, moderation, policy
 from .models import AuditEntry, Claim, ClaimEdit, Debate, Evidence, Flag, Membership
 from .moderation_forms import (
     AuditFilterForm,
@@ -300,7 +300,7 @@ def queue_act(request: HttpRequest, slug: str, kind: str, pk: int, act: str) -> 
         "action_url": request.path,
     }
     if kind == "edit":
-        context["diff"] = moderation.word_diff(obj.claim.text, obj.text)
+        context["diff"] = editing.word_diff(obj.claim.text, obj.text)
     status = 400 if form.errors else 200
     template = "debates/moderation/act.html"
     if request.htmx:
