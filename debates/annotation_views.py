@@ -40,6 +40,8 @@ def _form_errors(form) -> str:
 def annotation_new(request: HttpRequest, pk: int) -> HttpResponse:
     """POST from the reader's selection form; GET is the no-script page for one passage."""
     source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+    if source.current_revision is None:
+        raise Http404("This source has no text yet.")
     debates = selectors.annotation_debates(viewer=request.user)
     if request.method == "POST":
         form = AnnotationForm(request.POST, source=source, debates=debates, prefix="note")
@@ -227,6 +229,8 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cite(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+    if source.current_revision is None:
+        raise Http404("This source has no text yet.")
     claims = selectors.citable_claims(source=source, viewer=request.user)
     form = CiteForm(request.POST, source=source, claims=claims, prefix="cite")
     if not form.is_valid():

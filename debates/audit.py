@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from . import policy
 from .models import AuditEntry, Debate, Notification
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ def notify(
     """An in-app notification plus an email; None when there is nobody else to tell."""
     if recipient is None or (actor is not None and getattr(actor, "pk", None) == recipient.pk):
         return None
+    if debate is not None and not policy.can_view_debate(recipient, debate):
+        return None  # e.g. removed from a private debate: tell them nothing of it
     if verb not in Notification.Verb.values:
         raise ValueError(f"Unknown notification verb {verb!r}")
     notification = Notification.objects.create(

@@ -48,11 +48,7 @@ def _evidence_for(request: HttpRequest, debate: Debate, pk: int) -> Evidence:
         claim__debate=debate,
         pk=pk,
     )
-    if not policy.can_view_claim(request.user, evidence.claim, debate):
-        raise Http404("No such evidence.")
-    moderating = policy.can_moderate(request.user, debate)
-    own = request.user.is_authenticated and evidence.author_id == request.user.pk
-    if not (moderating or own or evidence.status == Evidence.Status.PUBLISHED):
+    if not policy.can_view_evidence(request.user, evidence, debate):
         raise Http404("No such evidence.")
     evidence.claim.debate = debate
     return evidence
@@ -597,9 +593,7 @@ def evidence_attach(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "attached": [
             (item, policy.can_edit_evidence(user, item, debate))
             for item in attached
-            if item.status == Evidence.Status.PUBLISHED
-            or item.author_id == user.pk
-            or policy.can_moderate(user, debate)
+            if policy.can_view_evidence(user, item, debate, claim_visible=True)
         ],
     }
     if request.method == "POST" and form.is_valid():

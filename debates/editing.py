@@ -450,12 +450,13 @@ def claim_delete(*, actor, claim: Claim, reason: str = "") -> Claim:
     answered it; moderators may delete any claim."""
     debate = claim.debate
     current = _locked(claim)
-    _require(policy.can_delete_claim(actor, current, debate), "You cannot delete this claim.")
-    moderating = policy.can_moderate(actor, debate)
-    if not moderating and visible_children(current).exists():
-        raise ValidationError(
-            "Others have replied to this claim, so it cannot be deleted; ask a moderator."
-        )
+    has_replies = visible_children(current).exists()
+    if not policy.can_delete_claim(actor, current, debate, has_replies=has_replies):
+        if has_replies and policy.can_delete_claim(actor, current, debate):
+            raise ValidationError(
+                "Others have replied to this claim, so it cannot be deleted; ask a moderator."
+            )
+        raise PermissionDenied("You cannot delete this claim.")
     current.deleted_at = timezone.now()
     _save(current, actor)
     audit.record(
@@ -810,10 +811,8 @@ def evidence_events(*, claim: Claim, viewer) -> list[EvidenceEvent]:
     for record in records:
         before = last.get(record.id)
         last[record.id] = record
-        visible = (
-            moderating
-            or record.status == Evidence.Status.PUBLISHED
-            or (viewer.is_authenticated and record.author_id == viewer.pk)
+        visible = moderating or policy.can_view_evidence(
+            viewer, record, claim.debate, claim_visible=True
         )
         if not visible:
             continue

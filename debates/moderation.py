@@ -143,6 +143,7 @@ def moderation_queue(*, debates) -> list[DebateQueue]:
     flags = (
         Flag.objects.filter(status=Flag.Status.OPEN)
         .filter(Q(claim__debate__in=ids) | Q(annotation__debate__in=ids))
+        .exclude(annotation__visibility=Annotation.Visibility.PRIVATE)
         .select_related("claim", "annotation__anchor", "annotation__author", "created_by")
         .order_by("created_at", "pk")
     )
@@ -198,9 +199,9 @@ def header_counts(*, user) -> dict:
                 ClaimEdit.objects.filter(status=ClaimEdit.Status.PROPOSED, **live_claims)
             ),
             n_flags=_count(
-                Flag.objects.filter(status=Flag.Status.OPEN).filter(
-                    Q(claim__debate__in=debates) | Q(annotation__debate__in=debates)
-                )
+                Flag.objects.filter(status=Flag.Status.OPEN)
+                .filter(Q(claim__debate__in=debates) | Q(annotation__debate__in=debates))
+                .exclude(annotation__visibility=Annotation.Visibility.PRIVATE)
             ),
         )
         .values("n_unread", "n_moderates", "n_claims", "n_evidence", "n_edits", "n_flags")
@@ -281,6 +282,7 @@ def claim_approve(*, claim: Claim, actor, text: str | None = None, reason: str =
     ):
         evidence.status = Evidence.Status.PUBLISHED
         evidence.save()
+        services.evidence_source_join(claim=claim, passage=evidence.passage)
         approved_evidence += 1
     with_evidence = (
         f" with {approved_evidence} evidence link{'s' if approved_evidence != 1 else ''}"
@@ -609,6 +611,7 @@ def evidence_approve(*, evidence: Evidence, actor) -> Evidence:
         raise ValidationError("Its claim is not published; review the claim first.")
     evidence.status = Evidence.Status.PUBLISHED
     evidence.save()
+    services.evidence_source_join(claim=evidence.claim, passage=evidence.passage)
     audit.record(
         debate=debate,
         actor=actor,
@@ -702,7 +705,7 @@ def _resolve_flag(*, flag: Flag, actor, status: str, action: str, reason: str) -
     debate = flag_debate(flag)
     if debate is None:
         # Flags on notes outside any debate belong to site staff.
-        if not (actor.is_authenticated and actor.is_staff):
+        if not policy.can_moderate_annotation(actor, flag.annotation):
             raise PermissionDenied("Only site staff can resolve this flag.")
     else:
         _require_moderator(actor, debate)
@@ -838,8 +841,11 @@ def debate_update(*, debate: Debate, actor, reason: str = "", **values) -> Debat
 
 
 @transaction.atomic
-def member_set(*, debate: Debate, actor, user, role: str) -> Membership:
-    """Add `user` to the debate with `role`, or change their role. The owner's row is fixed."""
+def member_set(
+    *, debate: Debate, actor, user, role: str, require_existing: bool = False
+) -> Membership:
+    """Add `user` to the debate with `role`, or change their role (only an existing
+    member's, with `require_existing`). The owner's row is fixed."""
     _require_manager(actor, debate)
     if role not in dict(MEMBER_ROLES):
         raise ValidationError(
@@ -847,8 +853,14 @@ def member_set(*, debate: Debate, actor, user, role: str) -> Membership:
         )
     if user.pk == debate.owner_id:
         raise ValidationError(f"{user.public_name} owns this debate; the owner's role is fixed.")
-    old = Membership.objects.filter(debate=debate, user=user).values_list("role", flat=True)
+    old = (
+        Membership.objects.select_for_update()
+        .filter(debate=debate, user=user)
+        .values_list("role", flat=True)
+    )
     old_role = old.first()
+    if old_role is None and require_existing:
+        raise ValidationError(f"{user.public_name} is not a member; add them first.")
     if old_role == role:
         raise ValidationError(f"{user.public_name} is {role} already.")
     membership = services.membership_set(debate=debate, user=user, role=role)

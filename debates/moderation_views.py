@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from . import editing, moderation, policy
-from .models import AuditEntry, Claim, ClaimEdit, Debate, Evidence, Flag, Membership
+from .models import Annotation, AuditEntry, Claim, ClaimEdit, Debate, Evidence, Flag, Membership
 from .moderation_forms import (
     AuditFilterForm,
     ClaimFlagForm,
@@ -123,7 +123,10 @@ def _load_flag(debate: Debate, pk: int) -> Flag:
     return get_object_or_404(
         Flag.objects.select_related(
             "claim", "annotation__anchor", "annotation__author", "created_by"
-        ).filter(Q(claim__debate=debate) | Q(annotation__debate=debate)),
+        )
+        .filter(Q(claim__debate=debate) | Q(annotation__debate=debate))
+        # A note its author has since made private is no longer anyone else's business.
+        .exclude(annotation__visibility=Annotation.Visibility.PRIVATE),
         pk=pk,
     )
 
@@ -491,10 +494,12 @@ def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError("Choose moderator, contributor or viewer.")
-        if not Membership.objects.filter(debate=debate, user=user).exists():
-            raise ValidationError(f"{user.public_name} is not a member; add them first.")
         moderation.member_set(
-            debate=debate, actor=request.user, user=user, role=form.cleaned_data["role"]
+            debate=debate,
+            actor=request.user,
+            user=user,
+            role=form.cleaned_data["role"],
+            require_existing=True,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -148,9 +148,11 @@ def can_edit_claim(user: Person, claim: Claim, debate: Debate) -> bool:
     return edit_status(user, claim, debate) is not None
 
 
-def can_delete_claim(user: Person, claim: Claim, debate: Debate) -> bool:
-    """Moderators delete (softly) any claim; authors withdraw their own while it has no
-    replies (checked by the service, which knows the children)."""
+def can_delete_claim(
+    user: Person, claim: Claim, debate: Debate, *, has_replies: bool = False
+) -> bool:
+    """Moderators delete (softly) any claim; authors withdraw their own while nobody has
+    replied to it (`has_replies`: the claim has live children)."""
     if claim.debate_id != debate.pk or claim.deleted_at is not None:
         return False
     if can_moderate(user, debate):
@@ -159,6 +161,7 @@ def can_delete_claim(user: Person, claim: Claim, debate: Debate) -> bool:
         user.is_authenticated
         and claim.author_id == user.pk
         and claim.kind != Claim.Kind.ISSUE
+        and not has_replies
         and contribution_status(user, debate) is not None
     )
 
@@ -177,17 +180,50 @@ def can_attach_evidence(user: Person, claim: Claim, debate: Debate) -> bool:
     return contribution_status(user, debate) is not None
 
 
+def can_view_evidence(
+    user: Person, evidence, debate: Debate, *, claim_visible: bool | None = None
+) -> bool:
+    """Published evidence on a visible claim is seen by all who see the claim; proposed,
+    rejected or detached evidence by its author and the moderators. Pass `claim_visible`
+    when the caller has already asked about the claim (lists of one claim's evidence)."""
+    if claim_visible is None:
+        claim_visible = can_view_claim(user, evidence.claim, debate)
+    if not claim_visible:
+        return False
+    if can_moderate(user, debate):
+        return True
+    if evidence.deleted_at is not None:
+        return False
+    if evidence.status == Claim.Status.PUBLISHED:
+        return True
+    return user.is_authenticated and evidence.author_id == user.pk
+
+
+def visible_evidence_q(user: Person, debate: Debate, prefix: str = "") -> Q:
+    """A filter for the evidence links (of claims the viewer sees) that a person may see."""
+    if can_moderate(user, debate):
+        return Q()
+    live = Q(**{f"{prefix}deleted_at__isnull": True})
+    published = live & Q(**{f"{prefix}status": Claim.Status.PUBLISHED})
+    if not user.is_authenticated:
+        return published
+    return published | (live & Q(**{f"{prefix}author": user}))
+
+
 def can_edit_evidence(user: Person, evidence, debate: Debate) -> bool:
-    """Change an evidence link's relation or note, or detach it: its author or a moderator."""
+    """Change an evidence link's relation or note, or detach it: a moderator, or its author
+    while it is a proposal or where they publish directly (approved evidence is not changed
+    behind the reviewers' backs)."""
     if evidence.deleted_at is not None:
         return False
     if can_moderate(user, debate):
         return True
-    return (
-        user.is_authenticated
-        and evidence.author_id == user.pk
-        and contribution_status(user, debate) is not None
-    )
+    if not (user.is_authenticated and evidence.author_id == user.pk):
+        return False
+    status = contribution_status(user, debate)
+    if status is None:
+        return False
+    return evidence.status == Claim.Status.PROPOSED or status == Claim.Status.PUBLISHED
 
 
 def can_view_history(user: Person, claim: Claim, debate: Debate) -> bool:

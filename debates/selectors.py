@@ -98,15 +98,45 @@ def _listed_debates(viewer) -> QuerySet[Debate]:
     )
 
 
-def recent_activity(*, viewer, limit: int = 10) -> QuerySet[Claim]:
-    """The newest published claims in debates the viewer may open."""
-    return (
+def recent_activity(*, viewer, limit: int = 10) -> list[Claim]:
+    """The newest published claims in debates the viewer may open, whose every ancestor is
+    published too (a reply under a deleted or rejected claim is off the map)."""
+    candidates = list(
         Claim.objects.published()
         .filter(debate__in=_listed_debates(viewer))
         .exclude(kind=Claim.Kind.ISSUE)
         .select_related("debate", "author", "parent")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")[: limit * 3]
     )
+    on_map = _on_published_paths(candidates)
+    return [claim for claim in candidates if claim.pk in on_map][:limit]
+
+
+def _on_published_paths(claims: list[Claim]) -> set[int]:
+    """The pks of `claims` whose ancestors are all published: one query per map level."""
+    parent_of = {c.pk: c.parent_id for c in claims}
+    live: dict[int, bool] = {}
+    frontier = {p for p in parent_of.values() if p is not None}
+    parents: dict[int, int | None] = {}
+    while frontier:
+        rows = Claim.objects.filter(pk__in=frontier).values_list(
+            "pk", "parent_id", "status", "deleted_at"
+        )
+        frontier = set()
+        for pk, parent_id, status, deleted_at in rows:
+            live[pk] = status == Claim.Status.PUBLISHED and deleted_at is None
+            parents[pk] = parent_id
+            if parent_id is not None and parent_id not in live:
+                frontier.add(parent_id)
+
+    def path_live(pk: int | None) -> bool:
+        while pk is not None:
+            if not live.get(pk, False):
+                return False
+            pk = parents.get(pk)
+        return True
+
+    return {pk for pk, parent_id in parent_of.items() if path_live(parent_id)}
 
 
 def claims_by_author(*, author, viewer) -> QuerySet[Claim]:
@@ -118,6 +148,10 @@ def claims_by_author(*, author, viewer) -> QuerySet[Claim]:
     )
 
 
+# Kept (with their reasons) but never drawn on a map.
+OFF_MAP = [Claim.Status.REJECTED, Claim.Status.WITHDRAWN, Claim.Status.MERGED]
+
+
 def debate_map(*, debate: Debate, viewer) -> DebateMap:
     """The whole map as a tree, in three queries whatever its size.
 
@@ -127,11 +161,9 @@ def debate_map(*, debate: Debate, viewer) -> DebateMap:
     moderating = policy.can_moderate(viewer, debate)
     claims = Claim.objects.filter(debate=debate, deleted_at__isnull=True)
     if moderating:
-        claims = claims.exclude(status__in=[Claim.Status.REJECTED, Claim.Status.WITHDRAWN])
+        claims = claims.exclude(status__in=OFF_MAP)
     else:
-        claims = claims.filter(policy.visible_claims_q(viewer)).exclude(
-            status__in=[Claim.Status.REJECTED, Claim.Status.WITHDRAWN]
-        )
+        claims = claims.filter(policy.visible_claims_q(viewer)).exclude(status__in=OFF_MAP)
     claims = (
         claims.select_related("author")
         .annotate(evidence_count=Count("evidence", filter=_published_evidence()))
@@ -163,10 +195,11 @@ def debate_map(*, debate: Debate, viewer) -> DebateMap:
     return DebateMap(debate=debate, issues=issues, nodes=reachable, can_moderate=moderating)
 
 
-def claim_detail(*, claim: Claim) -> dict:
-    """A claim's evidence (with quotes and sources) and its direct children."""
+def claim_detail(*, claim: Claim, viewer) -> dict:
+    """A claim's evidence (with quotes and sources) that the viewer may see."""
     evidence = (
         Evidence.objects.filter(claim=claim, deleted_at__isnull=True)
+        .filter(policy.visible_evidence_q(viewer, claim.debate))
         .exclude(status__in=[Evidence.Status.REJECTED, Evidence.Status.WITHDRAWN])
         .select_related("passage__anchor", "passage__source", "author")
         .order_by("relation", "pk")
@@ -317,7 +350,7 @@ def citable_claims(*, source: Source, viewer) -> list[Claim]:
     return list(
         Claim.objects.filter(debate__in=debates)
         .filter(policy.visible_claims_q(viewer))
-        .exclude(status__in=[Claim.Status.REJECTED, Claim.Status.WITHDRAWN])
+        .exclude(status__in=OFF_MAP)
         .select_related("debate")
         .order_by("debate__title", "debate_id", "order", "pk")
     )

@@ -336,6 +336,13 @@ def claim_create(
     )
 
 
+def evidence_source_join(*, claim: Claim, passage: Passage) -> None:
+    """Published evidence grounds its debate in the passage's source (a proposal does not,
+    until it is approved: a rejected one must leave no trace on the debate)."""
+    if not claim.debate.sources.filter(pk=passage.source_id).exists():
+        claim.debate.sources.add(passage.source_id)
+
+
 @transaction.atomic
 def evidence_add(
     *,
@@ -348,8 +355,8 @@ def evidence_add(
 ) -> Evidence:
     if relation not in Evidence.Relation.values:
         raise ValidationError(f"“{relation}” is not a kind of evidence.")
-    if not claim.debate.sources.filter(pk=passage.source_id).exists():
-        claim.debate.sources.add(passage.source_id)
+    if status == Evidence.Status.PUBLISHED:
+        evidence_source_join(claim=claim, passage=passage)
     if Evidence.objects.filter(claim=claim, passage=passage, deleted_at__isnull=True).exists():
         raise ValidationError("This passage is already cited by this claim.")
     return Evidence.objects.create(
@@ -489,11 +496,14 @@ def annotation_update(
     annotation.save()
     _set_tags(annotation, _clean_tags(tags))
     if annotation.parent_id is None:
-        # Replies follow their thread's audience.
-        annotation.replies.update(visibility=visibility, debate=debate)
+        # Replies follow their thread's audience (saved one by one, so history keeps it).
+        for reply in annotation.replies.all():
+            reply.visibility, reply.debate = visibility, debate
+            reply.save(update_fields=["visibility", "debate", "updated_at"])
     return annotation
 
 
+@transaction.atomic
 def annotation_delete(*, annotation: Annotation) -> Annotation:
     """Soft delete: kept, hidden from readers, restorable by moderators."""
     annotation.deleted_at = timezone.now()
@@ -501,12 +511,14 @@ def annotation_delete(*, annotation: Annotation) -> Annotation:
     return annotation
 
 
+@transaction.atomic
 def annotation_restore(*, annotation: Annotation) -> Annotation:
     annotation.deleted_at = None
     annotation.save(update_fields=["deleted_at", "updated_at"])
     return annotation
 
 
+@transaction.atomic
 def annotation_set_hidden(*, annotation: Annotation, hidden: bool) -> Annotation:
     annotation.hidden = hidden
     annotation.save(update_fields=["hidden", "updated_at"])

@@ -74,13 +74,19 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404("No such claim.")
     the_map = selectors.debate_map(debate=debate, viewer=request.user)
     node = the_map.nodes.get(claim.pk)
+    # A claim off the viewer's map (under a deleted, rejected or pending claim they may not
+    # see) would show its hidden parent: only moderators, or the author of a rejected or
+    # merged claim whose parent is still on the map, open it.
+    parent_on_map = claim.parent_id is None or claim.parent_id in the_map.nodes
+    if node is None and not (the_map.can_moderate or parent_on_map):
+        raise Http404("No such claim.")
     ancestors = []
     parent_id = claim.parent_id
     while parent_id is not None and parent_id in the_map.nodes:
         ancestor = the_map.nodes[parent_id].claim
         ancestors.insert(0, ancestor)
         parent_id = ancestor.parent_id
-    detail = selectors.claim_detail(claim=claim)
+    detail = selectors.claim_detail(claim=claim, viewer=request.user)
     return render(
         request,
         "debates/claim.html",

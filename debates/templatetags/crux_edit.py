@@ -31,11 +31,10 @@ def claim_tools(context, claim: Claim, node=None) -> dict:
     user = request.user if request is not None else None
     if user is None or not user.is_authenticated:
         return {"any": False, "label": claim.text[:60]}
-    moderating = policy.can_moderate(user, debate)
     live = claim.deleted_at is None and claim.status in editing.LIVE_STATUSES
     can_reply = live and policy.can_add_claim(user, debate, claim)
     has_replies = bool(node.children) if node is not None else False
-    deletable = policy.can_delete_claim(user, claim, debate) and (moderating or not has_replies)
+    deletable = policy.can_delete_claim(user, claim, debate, has_replies=has_replies)
     tools = {
         "label": claim.text if len(claim.text) <= 60 else claim.text[:59] + "…",
         "reply": can_reply,
