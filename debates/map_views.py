@@ -33,6 +33,8 @@ def graph_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = map_context(request, debate)
     # Every piece of text in the drawing is XML-escaped by graph.render_svg.
     context["svg"] = mark_safe(_svg(request, debate, context["map"], standalone=False))  # noqa: S308
+    # Actual size (readable, scrolls) by default; ?fit=1 shrinks it to the page's width.
+    context["fit"] = request.GET.get("fit") == "1"
     return render(request, "debates/graph.html", context)
 
 

@@ -112,10 +112,15 @@ def contribution_status(user: Person, debate: Debate) -> str | None:
 
 
 def can_add_claim(user: Person, debate: Debate, parent: Claim | None = None) -> bool:
-    """Positions and arguments under a visible claim; issues (new roots) are moderators'."""
+    """Positions and arguments under a visible, published claim; issues (new roots) are
+    moderators'."""
     if parent is None:
         return can_moderate(user, debate)
     if parent.debate_id != debate.pk or not can_view_claim(user, parent, debate):
+        return False
+    if parent.status != Claim.Status.PUBLISHED or parent.deleted_at is not None:
+        # Replies wait for their parent's approval: otherwise a moderator could neither
+        # approve the reply (its parent is pending) nor reject the parent (it has replies).
         return False
     return contribution_status(user, debate) is not None
 

@@ -47,7 +47,9 @@ TABLE: list[tuple[str, str | None, str, str, set[str]]] = [
     ("add_claim", "position", "reviewed", "public", MEMBERS),
     ("add_claim", "position", "closed", "public", MODERATORS),
     ("add_claim", "position", "reviewed", "private", MEMBERS),
-    ("add_claim", "pending", "reviewed", "public", {"viewer", *MODERATORS}),
+    # Replies wait for their parent's approval (else the queue could not be worked).
+    ("add_claim", "pending", "reviewed", "public", set()),
+    ("add_claim", "rejected", "reviewed", "public", set()),
     # Editing: authors their own (where they may still contribute), moderators any.
     ("edit_claim", "own_argument", "reviewed", "public", {"contributor", *MODERATORS}),
     ("edit_claim", "own_argument", "closed", "public", MODERATORS),
