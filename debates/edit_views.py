@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import edit_forms, editing, policy, views
 from .models import Claim, ClaimLink, Debate, Evidence
@@ -500,6 +500,22 @@ def claim_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_restore": policy.can_restore(viewer, debate),
         },
     )
+
+
+@login_required
+@require_POST
+def evidence_revert(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
+    """Restore an earlier relation and note of an evidence link (a button on the history)."""
+    debate = views._debate_for(request, slug)
+    evidence = _evidence_for(request, debate, pk)
+    history_url = reverse("debates:claim_history", args=[debate.slug, evidence.claim_id])
+    try:
+        editing.evidence_revert(actor=request.user, evidence=evidence, history_id=history_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{history_url}#evidence-history-title")
+    messages.success(request, "The evidence link reads as it did then again.")
+    return redirect(f"{history_url}#evidence-history-title")
 
 
 @login_required

@@ -534,6 +534,35 @@ def claim_revert(*, actor, claim: Claim, history_id: int, base_version: int) -> 
 
 
 @transaction.atomic
+def evidence_revert(*, actor, evidence: Evidence, history_id: int) -> Evidence:
+    """Bring back an earlier relation and note of an evidence link, as a new revision."""
+    debate = evidence.claim.debate
+    _require(policy.can_restore(actor, debate), "Only moderators restore earlier versions.")
+    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if current.deleted_at is not None:
+        raise ValidationError("This evidence is detached; re-attach it first.")
+    record = current.history.filter(history_id=history_id).first()
+    if record is None:
+        raise ValidationError("That state is not in this evidence link's history.")
+    if (record.relation, record.note) == (current.relation, current.note):
+        raise ValidationError("That is how this evidence link reads now; nothing to restore.")
+    current.relation, current.note = record.relation, record.note
+    _save(current, actor)
+    audit.record(
+        debate=debate,
+        actor=actor,
+        action=AuditEntry.Action.EVIDENCE_EDITED,
+        claim=current.claim,
+        evidence=current,
+        summary=(
+            f"restored the evidence link of {record.history_date:%d %b %Y %H:%M}: "
+            f"{current.get_relation_display()}"
+        ),
+    )
+    return current
+
+
+@transaction.atomic
 def evidence_attach(
     *,
     actor,
@@ -792,6 +821,8 @@ class EvidenceEvent:
     record: object
     event: str
     passage: Passage | None
+    # The link's relation or note differs now: a moderator may bring this state back.
+    restorable: bool = False
 
 
 def evidence_events(*, claim: Claim, viewer) -> list[EvidenceEvent]:
@@ -829,6 +860,12 @@ def evidence_events(*, claim: Claim, viewer) -> list[EvidenceEvent]:
         else:
             continue
         events.append(EvidenceEvent(record, event, passages.get(record.passage_id)))
+    for item in events:
+        now = last[item.record.id]
+        item.restorable = now.deleted_at is None and (now.relation, now.note) != (
+            item.record.relation,
+            item.record.note,
+        )
     return list(reversed(events))
 
 

@@ -32,4 +32,9 @@ urlpatterns = [
     path(f"{evidence}edit/", edit_views.evidence_edit, name="evidence_edit"),
     path(f"{evidence}detach/", edit_views.evidence_detach, name="evidence_detach"),
     path(f"{evidence}restore/", edit_views.evidence_restore, name="evidence_restore"),
+    path(
+        f"{evidence}history/<int:history_id>/restore/",
+        edit_views.evidence_revert,
+        name="evidence_revert",
+    ),
 ]

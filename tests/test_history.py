@@ -176,3 +176,36 @@ def test_private_debate_history_is_404_for_outsiders(client, debate, claim, outs
     debate.save()
     client.force_login(outsider)
     assert client.get(history_url(claim)).status_code == 404
+
+
+def test_moderator_restores_an_earlier_state_of_an_evidence_link(
+    client, debate, claim, moderator, student, source
+):
+    passage = source.passages.get(label="Costs")
+    evidence = editing.evidence_attach(
+        actor=moderator, claim=claim, passage=passage, relation="supports", note="Costs matter."
+    )
+    original = evidence.history.order_by("history_id").first()
+    editing.evidence_edit(actor=moderator, evidence=evidence, relation="opposes", note="Spam!")
+    restore = reverse(
+        "debates:evidence_revert", args=[debate.slug, evidence.pk, original.history_id]
+    )
+
+    client.force_login(moderator)
+    assert restore in client.get(history_url(claim)).content.decode()
+    response = client.post(restore)
+    assert response.status_code == 302
+    evidence.refresh_from_db()
+    assert (evidence.relation, evidence.note) == ("supports", "Costs matter.")
+    assert evidence.history.count() == 3  # a new revision, nothing rewritten
+    assert AuditEntry.objects.filter(evidence=evidence, action="evidence_edited").count() == 2
+
+    # Now it reads as it did: nothing to restore, said plainly; and only moderators may.
+    client.post(restore)
+    with pytest.raises(ValidationError, match="nothing to restore"):
+        editing.evidence_revert(actor=moderator, evidence=evidence, history_id=original.history_id)
+    with pytest.raises(PermissionDenied):
+        editing.evidence_revert(actor=student, evidence=evidence, history_id=original.history_id)
+    client.force_login(student)
+    assert client.post(restore).status_code == 403
+    assert restore not in client.get(history_url(claim)).content.decode()
