@@ -90,8 +90,13 @@ def _done(
 ) -> HttpResponse:
     """After a write: the refreshed map tree (htmx) or a redirect with a message."""
     if request.htmx:
-        response = views.render_map_tree(request, debate)
-        status = render_to_string("debates/edit/_status.html", {"message": message}, request)
+        on_map = claim is not None and claim.deleted_at is None
+        flash = {"claim_id": claim.pk, "message": message} if on_map else None
+        response = views.render_map_tree(request, debate, flash=flash)
+        # Said once: under the claim when it is on the map, else above the map.
+        status = render_to_string(
+            "debates/edit/_status.html", {"message": "" if flash else message}, request
+        )
         response.content += status.encode()
         return response
     messages.success(request, message)

@@ -53,9 +53,13 @@ def map_context(request: HttpRequest, debate: Debate) -> dict:
     }
 
 
-def render_map_tree(request: HttpRequest, debate: Debate, status: int = 200) -> HttpResponse:
-    """The map's tree alone (`#map-tree`), for htmx swaps after an edit or a live update."""
-    return render(request, "debates/map.html#tree", map_context(request, debate), status=status)
+def render_map_tree(
+    request: HttpRequest, debate: Debate, status: int = 200, *, flash: dict | None = None
+) -> HttpResponse:
+    """The map's tree alone (`#map-tree`), for htmx swaps after an edit or a live update.
+    `flash` ({"claim_id", "message"}) shows what was just done right under that claim."""
+    context = {**map_context(request, debate), "flash": flash}
+    return render(request, "debates/map.html#tree", context, status=status)
 
 
 def debate_map(request: HttpRequest, slug: str) -> HttpResponse:

@@ -43,6 +43,7 @@ def test_add_an_argument_in_place_and_see_an_error_in_place(page, demo_site, set
     node = page.locator(f"#claim-{added.pk}")
     expect(node).to_contain_text(text)
     expect(node).to_contain_text("Con")
+    expect(node.get_by_role("status")).to_have_text("Your argument is published.")
     assert added.status == Claim.Status.PUBLISHED  # contributors publish in reviewed debates
     assert added.parent_id == position.pk and added.relation == "opposes"
 
@@ -64,5 +65,6 @@ def test_without_javascript_a_viewer_proposes_through_the_plain_form(browser, de
         proposal = Claim.objects.get(text=text)
         assert proposal.status == Claim.Status.PROPOSED
         expect(page.locator(f"#claim-{proposal.pk}")).to_contain_text("Pending review")
+        expect(page.locator(".message")).to_contain_text("a moderator will review it")
     finally:
         context.close()
