@@ -324,7 +324,7 @@ def claim_create(
     check_claim_place(kind=kind, parent=parent, relation=relation, debate=debate)
     siblings = Claim.objects.filter(debate=debate, parent=parent)
     order = (siblings.aggregate(m=Max("order"))["m"] or 0) + 1
-    return Claim.objects.create(
+    claim = Claim(
         debate=debate,
         kind=kind,
         parent=parent,
@@ -334,6 +334,9 @@ def claim_create(
         status=status,
         order=order,
     )
+    claim._history_user = author  # the first history row names who wrote it
+    claim.save(force_insert=True)
+    return claim
 
 
 def evidence_source_join(*, claim: Claim, passage: Passage) -> None:
@@ -359,9 +362,12 @@ def evidence_add(
         evidence_source_join(claim=claim, passage=passage)
     if Evidence.objects.filter(claim=claim, passage=passage, deleted_at__isnull=True).exists():
         raise ValidationError("This passage is already cited by this claim.")
-    return Evidence.objects.create(
+    evidence = Evidence(
         claim=claim, passage=passage, relation=relation, note=note, author=author, status=status
     )
+    evidence._history_user = author
+    evidence.save(force_insert=True)
+    return evidence
 
 
 # --- annotations -----------------------------------------------------------------------

@@ -209,3 +209,21 @@ def test_moderator_restores_an_earlier_state_of_an_evidence_link(
     client.force_login(student)
     assert client.post(restore).status_code == 403
     assert restore not in client.get(history_url(claim)).content.decode()
+
+
+def test_the_first_version_names_its_author(debate, claim, student, source):
+    from debates import services
+
+    argument = services.claim_create(
+        debate=debate,
+        kind="argument",
+        parent=claim,
+        relation="supports",
+        text="Cheap",
+        author=student,
+    )
+    evidence = services.evidence_add(
+        claim=argument, passage=source.passages.first(), author=student
+    )
+    assert argument.history.get().history_user == student
+    assert evidence.history.get().history_user == student
