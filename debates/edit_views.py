@@ -9,6 +9,8 @@ edit) retargeted into the same panel.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -107,6 +109,26 @@ def _refused(form, error: ValidationError) -> None:
     form.add_error(None, error)
 
 
+def _form_or_write(
+    request: HttpRequest, context: dict, write: Callable[[dict], tuple[str, Claim | None]]
+) -> HttpResponse:
+    """The shape of every in-place form: a GET shows `context["form"]`; a POST with a valid
+    form calls `write(cleaned_data)`, which does the act and returns the message and the
+    claim it concerns for `_done`. A ValidationError from it, or an invalid form, shows the
+    form again (400)."""
+    form = context["form"]
+    if request.method != "POST":
+        return _form_response(request, context)
+    if form.is_valid():
+        try:
+            message, claim = write(form.cleaned_data)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            return _done(request, context["debate"], message, claim)
+    return _form_response(request, context, status=400)
+
+
 def _status_words(status: str, published: str, proposed: str) -> str:
     return published if status == Claim.Status.PUBLISHED else proposed
 
@@ -159,25 +181,23 @@ def claim_add(request: HttpRequest, slug: str) -> HttpResponse:
         "submit": f"Add the {kind}",
         "panel_id": _panel(parent),
     }
-    if request.method == "POST" and form.is_valid():
-        try:
-            claim = editing.claim_add(
-                actor=request.user,
-                debate=debate,
-                text=form.cleaned_data["text"],
-                parent=parent,
-                stance=form.cleaned_data.get("stance", ""),
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            message = _status_words(
-                claim.status,
-                f"Your {kind} is published.",
-                f"Your {kind} is proposed; a moderator will review it.",
-            )
-            return _done(request, debate, message, claim)
-    return _form_response(request, context, status=400 if form.is_bound else 200)
+
+    def write(data):
+        claim = editing.claim_add(
+            actor=request.user,
+            debate=debate,
+            text=data["text"],
+            parent=parent,
+            stance=data.get("stance", ""),
+        )
+        message = _status_words(
+            claim.status,
+            f"Your {kind} is published.",
+            f"Your {kind} is proposed; a moderator will review it.",
+        )
+        return message, claim
+
+    return _form_or_write(request, context, write)
 
 
 # --- edit ------------------------------------------------------------------------------
@@ -209,26 +229,22 @@ def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "submit": "Save",
         "panel_id": _panel(claim),
     }
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = editing.claim_edit(
-                actor=request.user,
-                claim=claim,
-                text=form.cleaned_data["text"],
-                base_version=form.cleaned_data["version"],
-            )
-        except editing.EditConflict as conflict:
-            return _conflict(request, debate, conflict, form.cleaned_data["text"])
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            message = (
-                "Your edit is proposed; a moderator will review it."
-                if result.is_pending
-                else f"Saved as version {result.claim.version}."
-            )
-            return _done(request, debate, message, claim)
-    return _form_response(request, context, status=400 if form.is_bound else 200)
+
+    def write(data):
+        result = editing.claim_edit(
+            actor=request.user, claim=claim, text=data["text"], base_version=data["version"]
+        )
+        message = (
+            "Your edit is proposed; a moderator will review it."
+            if result.is_pending
+            else f"Saved as version {result.claim.version}."
+        )
+        return message, claim
+
+    try:
+        return _form_or_write(request, context, write)
+    except editing.EditConflict as conflict:
+        return _conflict(request, debate, conflict, form.cleaned_data["text"])
 
 
 def _conflict(
@@ -274,17 +290,13 @@ def claim_reorder(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "choices": [("up", "↑ Move up"), ("down", "↓ Move down")],
         "panel_id": _panel(claim),
     }
-    if request.method == "POST":
-        try:
-            editing.claim_reorder(
-                actor=request.user, claim=claim, direction=request.POST.get("direction", "")
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            return _done(request, debate, "The claim is moved.", claim)
-        return _form_response(request, context, status=400)
-    return _form_response(request, context)
+
+    def write(data):
+        direction = request.POST.get("direction", "")
+        editing.claim_reorder(actor=request.user, claim=claim, direction=direction)
+        return "The claim is moved.", claim
+
+    return _form_or_write(request, context, write)
 
 
 def _parent_view(request: HttpRequest, slug: str, pk: int, *, linking: bool) -> HttpResponse:
@@ -323,21 +335,15 @@ def _parent_view(request: HttpRequest, slug: str, pk: int, *, linking: bool) -> 
     }
     if not parents and not context["links"]:
         context["intro"] = "There is no claim of the right kind to put it under."
-    if request.method == "POST" and form.is_valid():
+
+    def write(data):
         service = editing.claim_link if linking else editing.claim_move
-        try:
-            service(
-                actor=request.user,
-                claim=claim,
-                parent=form.cleaned_data["parent"],
-                stance=form.cleaned_data.get("stance", ""),
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            message = "The cross-link is added." if linking else "The claim is moved."
-            return _done(request, debate, message, claim)
-    return _form_response(request, context, status=400 if form.is_bound else 200)
+        service(
+            actor=request.user, claim=claim, parent=data["parent"], stance=data.get("stance", "")
+        )
+        return ("The cross-link is added." if linking else "The claim is moved."), claim
+
+    return _form_or_write(request, context, write)
 
 
 @login_required
@@ -440,14 +446,12 @@ def claim_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "submit": "Restore",
         "panel_id": _panel(claim),
     }
-    if request.method == "POST":
-        try:
-            editing.claim_restore(actor=request.user, claim=claim)
-        except ValidationError as error:
-            _refused(form, error)
-            return _form_response(request, context, status=400)
-        return _done(request, debate, "The claim is restored.", claim)
-    return _form_response(request, context)
+
+    def write(data):
+        editing.claim_restore(actor=request.user, claim=claim)
+        return "The claim is restored.", claim
+
+    return _form_or_write(request, context, write)
 
 
 @login_required
@@ -617,28 +621,25 @@ def evidence_attach(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if policy.can_view_evidence(user, item, debate, claim_visible=True)
         ],
     }
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            evidence = editing.evidence_attach(
-                actor=request.user,
-                claim=claim,
-                passage=data.get("passage_obj"),
-                source=data.get("source_obj"),
-                quote=data.get("quote", ""),
-                relation=data["relation"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            message = _status_words(
-                evidence.status,
-                "The evidence is attached.",
-                "Your evidence is proposed; a moderator will review it.",
-            )
-            return _done(request, debate, message, claim)
-    return _form_response(request, context, status=400 if form.is_bound else 200)
+
+    def write(data):
+        evidence = editing.evidence_attach(
+            actor=request.user,
+            claim=claim,
+            passage=data.get("passage_obj"),
+            source=data.get("source_obj"),
+            quote=data.get("quote", ""),
+            relation=data["relation"],
+            note=data["note"],
+        )
+        message = _status_words(
+            evidence.status,
+            "The evidence is attached.",
+            "Your evidence is proposed; a moderator will review it.",
+        )
+        return message, claim
+
+    return _form_or_write(request, context, write)
 
 
 @login_required
@@ -662,19 +663,14 @@ def evidence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "submit": "Save",
         "panel_id": _panel(evidence.claim),
     }
-    if request.method == "POST" and form.is_valid():
-        try:
-            editing.evidence_edit(
-                actor=request.user,
-                evidence=evidence,
-                relation=form.cleaned_data["relation"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            return _done(request, debate, "The evidence link is saved.", evidence.claim)
-    return _form_response(request, context, status=400 if form.is_bound else 200)
+
+    def write(data):
+        editing.evidence_edit(
+            actor=request.user, evidence=evidence, relation=data["relation"], note=data["note"]
+        )
+        return "The evidence link is saved.", evidence.claim
+
+    return _form_or_write(request, context, write)
 
 
 @login_required
@@ -723,11 +719,9 @@ def evidence_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "submit": "Re-attach",
         "panel_id": _panel(evidence.claim),
     }
-    if request.method == "POST":
-        try:
-            editing.evidence_restore(actor=request.user, evidence=evidence)
-        except ValidationError as error:
-            _refused(form, error)
-            return _form_response(request, context, status=400)
-        return _done(request, debate, "The evidence is attached again.", evidence.claim)
-    return _form_response(request, context)
+
+    def write(data):
+        editing.evidence_restore(actor=request.user, evidence=evidence)
+        return "The evidence is attached again.", evidence.claim
+
+    return _form_or_write(request, context, write)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -227,27 +228,48 @@ def claim_edit(*, actor, claim: Claim, text: str, base_version: int) -> EditResu
             summary=f"Proposed: {_short(text, 200)}",
         )
         return EditResult(current, edit)
-    previous = current.text
-    current.text = text
-    current.version += 1
-    _save(current, actor)
-    audit.record(
+    claim_text_save(
+        claim=current,
         debate=debate,
         actor=actor,
+        text=text,
         action=AuditEntry.Action.CLAIM_EDITED,
-        claim=current,
-        summary=f"v{current.version}: “{_short(previous, 120)}” → “{_short(text, 120)}”",
+        summary=f"v{current.version + 1}: “{_short(current.text, 120)}” → “{_short(text, 120)}”",
+        message=f"{actor.public_name} edited your claim: “{_short(text)}”",
     )
-    if current.author_id and current.author_id != getattr(actor, "pk", None):
+    return EditResult(current)
+
+
+def claim_text_save(
+    *,
+    claim: Claim,
+    debate: Debate,
+    actor,
+    text: str,
+    action: str,
+    summary: str,
+    reason: str = "",
+    message: str = "",
+) -> Claim:
+    """Save `text` as the claim's next version, the history naming `actor`; log `action`
+    with `summary` (and `reason`), and, with `message`, tell the claim's author that it was
+    edited when someone else did it. The caller has checked, validated and locked."""
+    claim.text = text
+    claim.version += 1
+    _save(claim, actor)
+    audit.record(
+        debate=debate, actor=actor, action=action, claim=claim, summary=summary, reason=reason
+    )
+    if message and claim.author_id and claim.author_id != getattr(actor, "pk", None):
         audit.notify(
-            recipient=current.author,
+            recipient=claim.author,
             actor=actor,
             verb="edited",
             debate=debate,
-            message=f"{actor.public_name} edited your claim: “{_short(text)}”",
-            url=current.get_absolute_url(),
+            message=message,
+            url=reverse("debates:claim", args=[debate.slug, claim.pk]),
         )
-    return EditResult(current)
+    return claim
 
 
 def last_saved_by(claim: Claim):
@@ -508,26 +530,15 @@ def claim_revert(*, actor, claim: Claim, history_id: int, base_version: int) -> 
         raise ValidationError("That version is not in this claim's history.")
     if record.text == current.text:
         raise ValidationError("That version's text is the text shown now; nothing to restore.")
-    current.text = record.text
-    current.version += 1
-    _save(current, actor)
-    audit.record(
+    return claim_text_save(
+        claim=current,
         debate=debate,
         actor=actor,
+        text=record.text,
         action=AuditEntry.Action.CLAIM_REVERTED,
-        claim=current,
-        summary=f"v{current.version} restores the text of v{record.version}",
+        summary=f"v{current.version + 1} restores the text of v{record.version}",
+        message=f"{actor.public_name} restored an earlier text of your claim.",
     )
-    if current.author_id and current.author_id != getattr(actor, "pk", None):
-        audit.notify(
-            recipient=current.author,
-            actor=actor,
-            verb="edited",
-            debate=debate,
-            message=f"{actor.public_name} restored an earlier text of your claim.",
-            url=current.get_absolute_url(),
-        )
-    return current
 
 
 # --- evidence --------------------------------------------------------------------------

@@ -48,6 +48,41 @@ def _claim_url(claim: Claim, debate: Debate) -> str:
     return reverse("debates:claim", args=[debate.slug, claim.pk])
 
 
+def _record_and_notify(
+    *,
+    debate: Debate,
+    actor,
+    action: str,
+    claim: Claim,
+    summary: str,
+    recipient,
+    verb: str,
+    message: str,
+    reason: str = "",
+    evidence: Evidence | None = None,
+    url: str = "",
+) -> None:
+    """Write the act to the debate's audit log, then tell `recipient` (linking to the
+    claim's page unless `url` says otherwise)."""
+    audit.record(
+        debate=debate,
+        actor=actor,
+        action=action,
+        claim=claim,
+        evidence=evidence,
+        summary=summary,
+        reason=reason,
+    )
+    audit.notify(
+        recipient=recipient,
+        actor=actor,
+        verb=verb,
+        debate=debate,
+        url=url or _claim_url(claim, debate),
+        message=message,
+    )
+
+
 def _require_moderator(user, debate: Debate) -> None:
     if not policy.can_moderate(user, debate):
         raise PermissionDenied("Only this debate's owner and moderators can do that.")
@@ -253,25 +288,15 @@ def claim_approve(*, claim: Claim, actor, text: str | None = None, reason: str =
         text = text.strip()
         if not text:
             raise ValidationError("A claim needs some text.")
-        old = claim.text
-        claim.text = text
-        claim.version += 1
-        claim.save()
-        audit.record(
-            debate=debate,
-            actor=actor,
-            action=Action.CLAIM_EDITED,
+        editing.claim_text_save(
             claim=claim,
-            summary=f"{_quote(old)} → {_quote(text)} before approving it",
-            reason=reason,
-        )
-        audit.notify(
-            recipient=claim.author,
-            actor=actor,
-            verb=Verb.EDITED,
             debate=debate,
-            url=url,
-            message=f"A moderator edited your claim {_quote(old)} in “{debate.title}”.",
+            actor=actor,
+            text=text,
+            action=Action.CLAIM_EDITED,
+            summary=f"{_quote(claim.text)} → {_quote(text)} before approving it",
+            reason=reason,
+            message=f"A moderator edited your claim {_quote(claim.text)} in “{debate.title}”.",
         )
     claim.status = Claim.Status.PUBLISHED
     claim.status_reason = ""
@@ -289,20 +314,15 @@ def claim_approve(*, claim: Claim, actor, text: str | None = None, reason: str =
         if approved_evidence
         else ""
     )
-    audit.record(
+    _record_and_notify(
         debate=debate,
         actor=actor,
         action=Action.CLAIM_APPROVED,
         claim=claim,
         summary=f"{_quote(claim.text)}{with_evidence}",
         reason=reason,
-    )
-    audit.notify(
         recipient=claim.author,
-        actor=actor,
         verb=Verb.APPROVED,
-        debate=debate,
-        url=url,
         message=f"Your {claim.kind} {_quote(claim.text)} is approved and published in "
         f"“{debate.title}”.",
     )
@@ -338,20 +358,15 @@ def claim_reject(*, claim: Claim, actor, reason: str) -> Claim:
     for evidence in claim.evidence.filter(status=Evidence.Status.PROPOSED, deleted_at__isnull=True):
         evidence.status = Evidence.Status.REJECTED
         evidence.save()
-    audit.record(
+    _record_and_notify(
         debate=debate,
         actor=actor,
         action=Action.CLAIM_REJECTED,
         claim=claim,
         summary=_quote(claim.text),
         reason=reason,
-    )
-    audit.notify(
         recipient=claim.author,
-        actor=actor,
         verb=Verb.REJECTED,
-        debate=debate,
-        url=_claim_url(claim, debate),
         message=f"Your {claim.kind} {_quote(claim.text)} in “{debate.title}” was rejected: "
         f"{reason}",
     )
@@ -459,7 +474,7 @@ def claim_merge(*, claim: Claim, target: Claim, actor, reason: str = "") -> Clai
     claim.merged_into = target
     claim.status_reason = reason.strip() or f"A duplicate of {_quote(target.text)}."
     claim.save()
-    audit.record(
+    _record_and_notify(
         debate=debate,
         actor=actor,
         action=Action.CLAIM_MERGED,
@@ -467,15 +482,11 @@ def claim_merge(*, claim: Claim, target: Claim, actor, reason: str = "") -> Clai
         summary=f"{_quote(claim.text)} into {_quote(target.text)} ({moved_children} "
         f"repl{'y' if moved_children == 1 else 'ies'}, {moved_evidence} evidence moved)",
         reason=reason,
-    )
-    audit.notify(
         recipient=claim.author,
-        actor=actor,
         verb=Verb.MERGED,
-        debate=debate,
-        url=_claim_url(target, debate),
         message=f"Your {claim.kind} {_quote(claim.text)} was merged as a duplicate into "
         f"{_quote(target.text)} in “{debate.title}”.",
+        url=_claim_url(target, debate),
     )
     return claim
 
@@ -517,20 +528,19 @@ def claim_edit_approve(*, edit: ClaimEdit, actor, text: str | None = None) -> Cl
         if not new_text:
             raise ValidationError("A claim needs some text.")
     old = claim.text
-    claim.text = new_text
-    claim.version += 1
-    claim.save()
+    changed = " (edited by the moderator)" if text is not None and new_text != edit.text else ""
+    # The edit's author is told below, as an approval; no "edited" notice to the claim's.
+    editing.claim_text_save(
+        claim=claim,
+        debate=debate,
+        actor=actor,
+        text=new_text,
+        action=Action.EDIT_APPROVED,
+        summary=f"{_quote(old)} → {_quote(new_text)}{changed}, now version {claim.version + 1}",
+    )
     edit.status = ClaimEdit.Status.APPROVED
     edit.reviewed_by, edit.reviewed_at = actor, timezone.now()
     edit.save()
-    changed = " (edited by the moderator)" if text is not None and new_text != edit.text else ""
-    audit.record(
-        debate=debate,
-        actor=actor,
-        action=Action.EDIT_APPROVED,
-        claim=claim,
-        summary=f"{_quote(old)} → {_quote(new_text)}{changed}, now version {claim.version}",
-    )
     url = _claim_url(claim, debate)
     if changed:
         audit.notify(
@@ -568,20 +578,15 @@ def claim_edit_reject(*, edit: ClaimEdit, actor, reason: str) -> ClaimEdit:
     edit.reason = reason
     edit.reviewed_by, edit.reviewed_at = actor, timezone.now()
     edit.save()
-    audit.record(
+    _record_and_notify(
         debate=debate,
         actor=actor,
         action=Action.EDIT_REJECTED,
         claim=edit.claim,
         summary=f"{_quote(edit.text)} for {_quote(edit.claim.text)}",
         reason=reason,
-    )
-    audit.notify(
         recipient=edit.author,
-        actor=actor,
         verb=Verb.REJECTED,
-        debate=debate,
-        url=_claim_url(edit.claim, debate),
         message=f"Your edit of {_quote(edit.claim.text)} was rejected: {reason}",
     )
     return edit
@@ -596,13 +601,18 @@ def _evidence_summary(evidence: Evidence) -> str:
     )
 
 
-@transaction.atomic
-def evidence_approve(*, evidence: Evidence, actor) -> Evidence:
-    evidence = (
+def _locked_evidence(evidence: Evidence) -> Evidence:
+    """The evidence row, locked and freshly read with what its review shows."""
+    return (
         Evidence.objects.select_for_update(of=("self",))
         .select_related("claim__debate", "passage__anchor", "author")
         .get(pk=evidence.pk)
     )
+
+
+@transaction.atomic
+def evidence_approve(*, evidence: Evidence, actor) -> Evidence:
+    evidence = _locked_evidence(evidence)
     debate = evidence.claim.debate
     _require_moderator(actor, debate)
     if evidence.deleted_at is not None or evidence.status != Evidence.Status.PROPOSED:
@@ -612,20 +622,15 @@ def evidence_approve(*, evidence: Evidence, actor) -> Evidence:
     evidence.status = Evidence.Status.PUBLISHED
     evidence.save()
     services.evidence_source_join(claim=evidence.claim, passage=evidence.passage)
-    audit.record(
+    _record_and_notify(
         debate=debate,
         actor=actor,
         action=Action.EVIDENCE_APPROVED,
         claim=evidence.claim,
         evidence=evidence,
         summary=_evidence_summary(evidence),
-    )
-    audit.notify(
         recipient=evidence.author,
-        actor=actor,
         verb=Verb.APPROVED,
-        debate=debate,
-        url=_claim_url(evidence.claim, debate),
         message=f"Your evidence for {_quote(evidence.claim.text, 8)} is approved.",
     )
     return evidence
@@ -633,11 +638,7 @@ def evidence_approve(*, evidence: Evidence, actor) -> Evidence:
 
 @transaction.atomic
 def evidence_reject(*, evidence: Evidence, actor, reason: str) -> Evidence:
-    evidence = (
-        Evidence.objects.select_for_update(of=("self",))
-        .select_related("claim__debate", "passage__anchor", "author")
-        .get(pk=evidence.pk)
-    )
+    evidence = _locked_evidence(evidence)
     debate = evidence.claim.debate
     _require_moderator(actor, debate)
     reason = _require_reason(reason, "rejecting evidence")
@@ -645,7 +646,7 @@ def evidence_reject(*, evidence: Evidence, actor, reason: str) -> Evidence:
         raise ValidationError("This evidence is not waiting for review any more.")
     evidence.status = Evidence.Status.REJECTED
     evidence.save()
-    audit.record(
+    _record_and_notify(
         debate=debate,
         actor=actor,
         action=Action.EVIDENCE_REJECTED,
@@ -653,13 +654,8 @@ def evidence_reject(*, evidence: Evidence, actor, reason: str) -> Evidence:
         evidence=evidence,
         summary=_evidence_summary(evidence),
         reason=reason,
-    )
-    audit.notify(
         recipient=evidence.author,
-        actor=actor,
         verb=Verb.REJECTED,
-        debate=debate,
-        url=_claim_url(evidence.claim, debate),
         message=f"Your evidence for {_quote(evidence.claim.text, 8)} was rejected: {reason}",
     )
     return evidence
