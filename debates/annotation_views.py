@@ -176,10 +176,13 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = _annotation_for(request, pk)
-    if not policy.can_moderate_annotation(request.user, annotation):
-        raise PermissionDenied("Only a moderator can restore a deleted note.")
-    services.annotation_restore(annotation=annotation)
-    messages.success(request, "The note is restored.")
+    try:
+        # Checks policy (403) and records the act in the debate's audit log.
+        moderation.annotation_restore(annotation=annotation, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The note is restored.")
     return redirect(_reader_url(annotation.anchor.source_id, f"note-{annotation.pk}"))
 
 

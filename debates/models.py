@@ -576,6 +576,7 @@ class AuditEntry(models.Model):
         EVIDENCE_REJECTED = "evidence_rejected", "rejected evidence"
         ANNOTATION_HIDDEN = "annotation_hidden", "hid a note"
         ANNOTATION_UNHIDDEN = "annotation_unhidden", "unhid a note"
+        ANNOTATION_RESTORED = "annotation_restored", "restored a deleted note"
         FLAG_UPHELD = "flag_upheld", "upheld a flag"
         FLAG_DISMISSED = "flag_dismissed", "dismissed a flag"
         MEMBER_CHANGED = "member_changed", "changed a member's role"

@@ -782,6 +782,26 @@ def annotation_hide(
     return annotation
 
 
+@transaction.atomic
+def annotation_restore(*, annotation: Annotation, actor) -> Annotation:
+    """Bring back a note its author deleted; logged in the note's debate, if it has one."""
+    if not policy.can_moderate_annotation(actor, annotation):
+        raise PermissionDenied("Only a moderator can restore a deleted note.")
+    if annotation.deleted_at is None:
+        raise ValidationError("This note is not deleted.")
+    services.annotation_restore(annotation=annotation)
+    if annotation.debate_id is not None:
+        audit.record(
+            debate=annotation.debate,
+            actor=actor,
+            action=Action.ANNOTATION_RESTORED,
+            annotation=annotation,
+            summary=f"note by {annotation.author.public_name}: "
+            f"{_quote(annotation.body or annotation.anchor.exact, 10)}",
+        )
+    return annotation
+
+
 # --- debate settings and members ---------------------------------------------------------
 
 SETTING_FIELDS = ("title", "description", "visibility", "contribution_mode")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from debates import services
-from debates.models import Membership
+from debates.models import AuditEntry, Membership
 
 from .factories import UserFactory
 
@@ -116,6 +116,9 @@ def test_deleted_note_is_restorable_by_a_moderator_only(client, source, people, 
     client.post(restore)
     client.force_login(people["member"])
     assert "A debate zebra note" in client.get(source.get_absolute_url()).content.decode()
+    # The restore is in the debate's audit log, by whom.
+    entry = AuditEntry.objects.get(action="annotation_restored", annotation=note)
+    assert entry.actor == people["moderator"] and entry.debate == note.debate
 
 
 @pytest.mark.parametrize(("visibility", "viewer", "sees"), CASES)
