@@ -188,6 +188,21 @@ def moderation_queue(*, debates) -> list[DebateQueue]:
     return list(queues.values())
 
 
+def site_flags(*, user) -> list[Flag]:
+    """Open flags on notes that belong to no debate (public notes on a source): no debate's
+    moderators see them, so they are site staff's. Empty for everyone else."""
+    if not (user.is_authenticated and user.is_staff):
+        return []
+    return list(
+        Flag.objects.filter(
+            status=Flag.Status.OPEN, annotation__isnull=False, annotation__debate__isnull=True
+        )
+        .exclude(annotation__visibility=Annotation.Visibility.PRIVATE)
+        .select_related("annotation__anchor", "annotation__author", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
 def moderated_debates(*, user):
     return Debate.objects.filter(policy.moderated_debates_q(user)).order_by("title", "pk")
 

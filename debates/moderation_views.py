@@ -87,15 +87,44 @@ def _can_manage(request: HttpRequest, debate: Debate) -> bool:
 def queue_all(request: HttpRequest) -> HttpResponse:
     debates = moderation.moderated_debates(user=request.user).select_related("owner")
     queues = moderation.moderation_queue(debates=debates)
+    site_flags = moderation.site_flags(user=request.user)
     return render(
         request,
         "debates/moderation/queue_all.html",
         {
             "queues": queues,
             "waiting": [q for q in queues if q.count],
-            "total": sum(q.count for q in queues),
+            "site_flags": site_flags,
+            "total": sum(q.count for q in queues) + len(site_flags),
         },
     )
+
+
+@login_required
+@require_POST
+def site_flag_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+    """Uphold (hiding the note) or dismiss a flag on a note outside any debate: staff."""
+    flag = get_object_or_404(
+        Flag.objects.select_related("annotation"),
+        pk=pk,
+        annotation__isnull=False,
+        annotation__debate__isnull=True,
+    )
+    reason = request.POST.get("reason", "")
+    try:
+        if act == "uphold":
+            moderation.flag_uphold(flag=flag, actor=request.user, reason=reason, hide_note=True)
+            done = "Flag upheld; the note is hidden."
+        elif act == "dismiss":
+            moderation.flag_dismiss(flag=flag, actor=request.user, reason=reason)
+            done = "Flag dismissed."
+        else:
+            raise Http404("No such act.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(f"{reverse('debates:queue_all')}#site-flags")
 
 
 # --- acts on queue items -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from . import moderation_views as views
 
 urlpatterns = [
     path("moderation/", views.queue_all, name="queue_all"),
+    path("moderation/flags/<int:pk>/<str:act>/", views.site_flag_act, name="site_flag_act"),
     path("debates/<slug:slug>/queue/", views.queue, name="queue"),
     path(
         "debates/<slug:slug>/queue/<str:kind>/<int:pk>/<str:act>/",

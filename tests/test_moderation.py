@@ -673,3 +673,37 @@ def test_flagging_a_note_goes_through_the_moderation_service(client, teacher, st
     client.force_login(student)
     client.post(reverse("debates:annotation_flag", args=[note.pk]), {"reason": "unclear"})
     assert Flag.objects.get().annotation == note
+
+
+def test_flags_on_notes_outside_any_debate_reach_site_staff(client, source, student, moderator):
+    text = source.current_revision.text
+    start = text.index("rivers shape")
+    note = services.annotation_create(
+        source=source,
+        start=start,
+        end=start + len("rivers shape"),
+        author=student,
+        body="A public note in no debate.",
+        visibility="public",
+    )
+    flag = moderation.flag_add(actor=moderator, reason="off_topic", claim=None, annotation=note)
+    staff = UserFactory(username="staffer", is_staff=True)
+    queue_all = reverse("debates:queue_all")
+
+    client.force_login(moderator)  # moderates a debate, but this note is in none
+    assert "Notes outside any debate" not in client.get(queue_all).content.decode()
+    dismiss = reverse("debates:site_flag_act", args=[flag.pk, "dismiss"])
+    assert client.post(dismiss).status_code == 403
+    flag.refresh_from_db()
+    assert flag.status == Flag.Status.OPEN  # refused: not theirs
+
+    client.force_login(staff)
+    html = client.get(queue_all).content.decode()
+    assert "Notes outside any debate" in html and "A public note in no debate." in html
+    uphold = reverse("debates:site_flag_act", args=[flag.pk, "uphold"])
+    client.post(uphold)
+    flag.refresh_from_db()
+    note.refresh_from_db()
+    assert flag.status == Flag.Status.UPHELD and flag.resolved_by == staff
+    assert note.hidden
+    assert "Notes outside any debate" not in client.get(queue_all).content.decode()
