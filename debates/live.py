@@ -322,12 +322,18 @@ def _stamp_then_release(debate_id: int) -> str:
         connections.close_all()
 
 
-async def map_event_stream(*, debate_id: int, since: str) -> AsyncIterator[str]:
+# While a stream is open, ask again every this many keepalives (about a minute) whether
+# the viewer may still see the map: a member removed from a private debate stops hearing it.
+RECHECK_EVERY = 4
+
+
+async def map_event_stream(*, debate_id: int, since: str, still_allowed=None) -> AsyncIterator[str]:
     """The text/event-stream of one viewer of one map, until the viewer goes away.
 
     `since` is the stamp the viewer's page shows; if the map changed before the stream was
     listening (between page load and connect, or while reconnecting) the first event says
-    so at once.
+    so at once. `still_allowed` (an async callable) is asked now and then; when it says no,
+    the stream ends, and the browser's reconnect meets the view's 404.
     """
     from asgiref.sync import sync_to_async
 
@@ -339,10 +345,15 @@ async def map_event_stream(*, debate_id: int, since: str) -> AsyncIterator[str]:
         current = await sync_to_async(_stamp_then_release)(debate_id)
         if since and current != since:
             yield event_frame(stamp=current, debate_id=debate_id)
+        quiet = 0
         while True:
             try:
                 payload = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
             except TimeoutError:
+                quiet += 1
+                recheck = still_allowed is not None and quiet % RECHECK_EVERY == 0
+                if recheck and not await still_allowed():
+                    return
                 yield ": keepalive\n\n"
                 continue
             yield event_frame(stamp=str(payload.get("stamp") or ""), debate_id=debate_id)

@@ -24,6 +24,18 @@ def _visible_debate(request: HttpRequest, slug: str) -> Debate:
     return debate
 
 
+def _still_visible(user, debate_id: int) -> bool:
+    """Asked by an open stream: roles and visibility may have changed since it opened."""
+    from django.db import connections
+
+    try:
+        user.__dict__.pop("_crux_roles", None)  # policy.role_in's per-request cache
+        debate = Debate.objects.filter(pk=debate_id).first()
+        return debate is not None and policy.can_view_debate(user, debate)
+    finally:
+        connections.close_all()
+
+
 @require_GET
 async def map_events(request: HttpRequest, slug: str) -> HttpResponse:
     """`text/event-stream` of `map-changed` events for one debate.
@@ -40,8 +52,13 @@ async def map_events(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return response
     since = request.headers.get("Last-Event-ID") or request.GET.get("since", "")
+    user = request.user
+
+    async def still_allowed() -> bool:
+        return await sync_to_async(_still_visible)(user, debate.pk)
+
     response = StreamingHttpResponse(
-        live.map_event_stream(debate_id=debate.pk, since=since[:40]),
+        live.map_event_stream(debate_id=debate.pk, since=since[:40], still_allowed=still_allowed),
         content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"

@@ -458,3 +458,45 @@ def test_a_refresh_waits_while_the_viewer_types_in_the_map(
     expect(page.locator("#map-tree")).to_contain_text(
         "Only where the river is navigable", timeout=3000
     )
+
+
+@pytest.mark.django_db(transaction=True)  # the check closes its thread's connections
+def test_an_open_stream_asks_again_whether_the_viewer_may_still_see_the_map(
+    debate, student, teacher
+):
+    from debates.live_views import _still_visible
+
+    debate.visibility = Debate.Visibility.PRIVATE
+    debate.save()
+    assert _still_visible(student, debate.pk) is True  # a member (viewer) of the debate
+    student.memberships.filter(debate=debate).delete()
+    assert _still_visible(student, debate.pk) is False  # the role cache is dropped first
+    assert _still_visible(teacher, debate.pk) is True
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_stream_ends_once_the_viewer_may_no_longer_see_the_map(debate, monkeypatch):
+    import asyncio
+    import concurrent.futures
+
+    monkeypatch.setattr(live, "KEEPALIVE_SECONDS", 0.05)
+    monkeypatch.setattr(live, "RECHECK_EVERY", 2)
+    answers = iter([True, False])
+
+    async def still_allowed() -> bool:
+        return next(answers)
+
+    async def drain() -> list[str]:
+        frames = []
+        stream = live.map_event_stream(debate_id=debate.pk, since="", still_allowed=still_allowed)
+        async for frame in stream:
+            frames.append(frame)
+        return frames
+
+    # In a thread of its own: Playwright's sync API may own this thread's event loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        frames = pool.submit(asyncio.run, asyncio.wait_for(drain(), 5)).result()
+    assert frames[0].startswith("retry: ")
+    # Two keepalives, a check (yes), two more, a check (no): the stream ends by itself.
+    assert frames[1:] == [": keepalive\n\n"] * 3
