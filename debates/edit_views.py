@@ -44,6 +44,44 @@ def _claim_for(request: HttpRequest, debate: Debate, pk: int) -> Claim:
     return claim
 
 
+@require_GET
+def claim_more(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The rarer actions on a map node (undercut, reorder, move, link, history, delete),
+    loaded into its panel on demand; without htmx, the claim page lists them all."""
+    from .templatetags.crux_edit import claim_tools
+
+    debate = views._debate_for(request, slug)
+    claim = _claim_for(request, debate, pk)
+    if not request.htmx:
+        return redirect(f"{claim.get_absolute_url()}#claim-actions")
+    context = {"request": request, "debate": debate}
+    has_replies = editing.visible_children(claim).exists()
+    tools = claim_tools(context, claim, _Replies(has_replies))
+    siblings = list(
+        editing._siblings(claim)
+        .filter(status__in=editing.LIVE_STATUSES)
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "debates/edit/_more.html",
+        {
+            "debate": debate,
+            "claim": claim,
+            "tools": tools,
+            "first": not siblings or siblings[0] == claim.pk,
+            "last": not siblings or siblings[-1] == claim.pk,
+        },
+    )
+
+
+class _Replies:
+    """Stands in for a map node where only "has it replies?" matters (claim_tools)."""
+
+    def __init__(self, has_replies: bool):
+        self.children = [True] if has_replies else []
+
+
 def _evidence_for(request: HttpRequest, debate: Debate, pk: int) -> Evidence:
     evidence = get_object_or_404(
         Evidence.objects.select_related("claim", "passage__anchor", "passage__source", "author"),

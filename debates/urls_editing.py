@@ -12,6 +12,7 @@ urlpatterns = [
     path("debates/<slug:slug>/claims/add/", edit_views.claim_add, name="claim_add"),
     path("debates/<slug:slug>/deleted/", edit_views.deleted_claims, name="deleted_claims"),
     path(f"{claim}edit/", edit_views.claim_edit, name="claim_edit"),
+    path(f"{claim}more/", edit_views.claim_more, name="claim_more"),
     path(f"{claim}reorder/", edit_views.claim_reorder, name="claim_reorder"),
     path(f"{claim}move/", edit_views.claim_move, name="claim_move"),
     path(f"{claim}link/", edit_views.claim_link, name="claim_link"),

@@ -25,7 +25,8 @@ def test_add_an_argument_in_place_and_see_an_error_in_place(page, demo_site, set
     log_in(page, base, "contributor", "crux-contributor-demo")
     page.goto(f"{base}{demo.debate.get_absolute_url()}")
     card = page.locator(f"#claim-{position.pk}")
-    card.get_by_role("link", name=f"Add a con argument to “{position.text[:59]}").first.click()
+    tools = card.get_by_role("group", name=f"Actions on “{position.text[:59]}").first
+    tools.get_by_role("link", name="+ Con").click()
     form = page.locator(f"#claim-{position.pk}-panel form")
     expect(form).to_be_visible()
 
@@ -56,8 +57,8 @@ def test_without_javascript_a_viewer_proposes_through_the_plain_form(browser, de
         log_in(page, base, "student", "crux-student-demo")
         page.goto(f"{base}{demo.debate.get_absolute_url()}")
         page.locator(f"#claim-{position.pk}").get_by_role(
-            "link", name=f"Add a pro argument to “{position.text[:59]}"
-        ).first.click()
+            "group", name=f"Actions on “{position.text[:59]}"
+        ).first.get_by_role("link", name="+ Pro").click()
         text = "Talks opened the only channel that has ever returned prisoners."
         page.get_by_role("textbox").first.fill(text)
         page.get_by_role("button", name="Add").click()

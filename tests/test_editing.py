@@ -436,8 +436,12 @@ def test_author_deletes_their_own_unanswered_claim_but_not_one_with_replies(
     )
     ClaimFactory(debate=debate, kind="argument", parent=answered, relation="opposes")
     client.force_login(student)
-    html = client.get(debate.get_absolute_url()).content.decode()
-    assert f"/claims/{mine.pk}/delete/" in html and f"/claims/{answered.pk}/delete/" not in html
+    def more(claim):
+        more_url = url("claim_more", debate, claim.pk)
+        return client.get(more_url, HTTP_HX_REQUEST="true").content.decode()
+
+    assert f"/claims/{mine.pk}/delete/" in more(mine)
+    assert f"/claims/{answered.pk}/delete/" not in more(answered)
     assert client.post(url("claim_delete", debate, mine.pk)).status_code == 302
     mine.refresh_from_db()
     assert mine.deleted_at is not None
@@ -609,16 +613,27 @@ def test_toolbar_offers_only_what_the_viewer_may_do(client, debate, tree, modera
     yes = tree["yes"]
     client.force_login(moderator)
     html = client.get(debate.get_absolute_url()).content.decode()
-    for name in ("claim_edit", "claim_move", "claim_link", "evidence_attach", "claim_delete"):
+    for name in ("claim_edit", "evidence_attach", "claim_more"):
         assert url(name, debate, yes.pk) in html, name
-    assert 'aria-label="Edit “Yes, for trade”"' in html
+    assert 'aria-label="Actions on “Yes, for trade”"' in html
     assert f'id="claim-{yes.pk}-panel"' in html and 'hx-target="#claim-' in html
+    # The rarer actions load into the panel from "More" (the claim page lists them too).
+    more = client.get(url("claim_more", debate, yes.pk), HTTP_HX_REQUEST="true")
+    more_html = more.content.decode()
+    for name in ("claim_move", "claim_link", "claim_delete", "claim_reorder", "claim_history"):
+        assert url(name, debate, yes.pk) in more_html, name
+    assert "stance=undercuts" in more_html
+    no_js = client.get(url("claim_more", debate, yes.pk))
+    assert no_js["Location"] == f"{yes.get_absolute_url()}#claim-actions"
     assert "+ Add an issue" in html
     client.force_login(student)
     html = client.get(debate.get_absolute_url()).content.decode()
     assert url("claim_add", debate) + f"?parent={yes.pk}" in html  # viewers propose
-    for name in ("claim_edit", "claim_move", "claim_reorder", "claim_delete"):
-        assert url(name, debate, yes.pk) not in html, name
+    assert url("claim_edit", debate, yes.pk) not in html
+    more = client.get(url("claim_more", debate, yes.pk), HTTP_HX_REQUEST="true").content.decode()
+    for name in ("claim_move", "claim_reorder", "claim_delete"):
+        assert url(name, debate, yes.pk) not in more, name
+    assert "stance=undercuts" in more  # viewers may propose an undercut
     assert "+ Add an issue" not in html
     client.logout()
     html = client.get(debate.get_absolute_url()).content.decode()

@@ -5,6 +5,7 @@ one query per request, so a toolbar on each of 500 nodes costs no query per node
 """
 
 from django import template
+from django.urls import reverse
 
 from debates import editing, policy
 from debates.models import Claim
@@ -16,6 +17,24 @@ def _pending_edits(request, debate) -> dict:
     cache = request.__dict__.setdefault("_crux_pending_edits", {})
     if debate.pk not in cache:
         cache[debate.pk] = editing.pending_edits_by_claim(debate=debate, viewer=request.user)
+    return cache[debate.pk]
+
+
+# The toolbar's addresses, per claim: reversed once per request with a stand-in pk and
+# filled in per claim, since `{% url %}` on every button of every node is what made big
+# maps slow to draw.
+_STAND_IN = 987654321
+_CLAIM_URLS = ("claim", "claim_edit", "claim_more", "evidence_attach", "claim_history")
+
+
+def _url_patterns(request, debate) -> dict[str, str]:
+    cache = request.__dict__.setdefault("_crux_tool_urls", {})
+    if debate.pk not in cache:
+        patterns = {
+            name: reverse(f"debates:{name}", args=[debate.slug, _STAND_IN]) for name in _CLAIM_URLS
+        }
+        patterns["claim_add"] = reverse("debates:claim_add", args=[debate.slug])
+        cache[debate.pk] = patterns
     return cache[debate.pk]
 
 
@@ -47,6 +66,18 @@ def claim_tools(context, claim: Claim, node=None) -> dict:
         "restore": claim.deleted_at is not None and policy.can_restore(user, debate),
         "pending_edit": _pending_edits(request, debate).get(claim.pk),
     }
+    pk = str(claim.pk)
+    tools["urls"] = {
+        name: pattern.replace(str(_STAND_IN), pk)
+        for name, pattern in _url_patterns(request, debate).items()
+    }
+    # The rarer actions (undercut, reorder, move, link, delete) open from "More".
+    tools["more"] = bool(
+        (tools["reply"] and tools["stances"])
+        or tools["reorder"]
+        or tools["restructure"]
+        or tools["delete"]
+    )
     tools["any"] = any(
         tools[k] for k in ("reply", "edit", "reorder", "evidence", "delete", "restore")
     )
