@@ -52,10 +52,30 @@ class DebateMap:
     issues: list[MapNode]
     nodes: dict[int, MapNode]
     can_moderate: bool
+    # Levels (issues are level 1) drawn in full on the page; deeper replies load on demand.
+    # None: draw every level.
+    render_depth: int | None = None
 
     @property
     def claim_count(self) -> int:
         return len(self.nodes)
+
+    def limit_depth(self, budget: int, *, root: MapNode | None = None, root_level: int = 1) -> None:
+        """Draw whole levels, from `root` (or the issues) down, while they add up to at
+        most `budget` nodes; at least the first two (issues and their positions)."""
+        level, depth = list(self.issues) if root is None else [root], root_level
+        drawn = len(level)
+        while level:
+            below = [child for node in level for child in node.children]
+            if not below:
+                self.render_depth = None if root is None else depth
+                return
+            if drawn + len(below) > budget and depth > root_level:
+                self.render_depth = depth
+                return
+            drawn += len(below)
+            level, depth = below, depth + 1
+        self.render_depth = depth
 
     @property
     def evidence_count(self) -> int:

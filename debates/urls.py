@@ -9,6 +9,7 @@ urlpatterns = [
     path("debates/new/", views.debate_new, name="debate_new"),
     path("debates/<slug:slug>/", views.debate_map, name="map"),
     path("debates/<slug:slug>/claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("debates/<slug:slug>/claims/<int:pk>/subtree/", views.map_subtree, name="map_subtree"),
     path("search/", search_views.search, name="search"),
     path("sources/", views.source_list, name="sources"),
     path("sources/new/", views.source_new, name="source_new"),

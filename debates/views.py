@@ -35,12 +35,19 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A map page draws whole levels of the tree up to about this many claims; deeper replies
+# load on demand ("Show 12 replies"), so a map of thousands of claims opens quickly.
+MAP_EAGER_NODES = 400
+
+
 def map_context(request: HttpRequest, debate: Debate) -> dict:
     """What the map page and its fragments render: the tree and what the viewer may do."""
     user = request.user
+    the_map = selectors.debate_map(debate=debate, viewer=user)
+    the_map.limit_depth(MAP_EAGER_NODES)
     return {
         "debate": debate,
-        "map": selectors.debate_map(debate=debate, viewer=user),
+        "map": the_map,
         "sources": debate.sources.all(),
         "can": {
             "moderate": policy.can_moderate(user, debate),
@@ -60,6 +67,26 @@ def render_map_tree(
     `flash` ({"claim_id", "message"}) shows what was just done right under that claim."""
     context = {**map_context(request, debate), "flash": flash}
     return render(request, "debates/map.html#tree", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+def map_subtree(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One claim of the map with the replies under it, for "Show N replies" on big maps
+    (htmx); without htmx, the claim's own page lists its replies."""
+    debate = _debate_for(request, slug)
+    context = map_context(request, debate)
+    node = context["map"].nodes.get(pk)
+    if node is None:
+        raise Http404("No such claim on this map.")
+    if not request.htmx:
+        return redirect(node.claim.get_absolute_url())
+    try:
+        level = max(1, int(request.GET.get("level", "1")))
+    except ValueError:
+        level = 1
+    context["map"].limit_depth(MAP_EAGER_NODES, root=node, root_level=level)
+    context.update(node=node, level=level)
+    return render(request, "debates/map.html#node", context)
 
 
 def debate_map(request: HttpRequest, slug: str) -> HttpResponse:

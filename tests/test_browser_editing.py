@@ -69,3 +69,21 @@ def test_without_javascript_a_viewer_proposes_through_the_plain_form(browser, de
         expect(page.locator(".message")).to_contain_text("a moderator will review it")
     finally:
         context.close()
+
+
+def test_show_replies_loads_a_deeper_branch_of_a_big_map_in_place(page, live_server, source):
+    from .factories import DebateFactory, UserFactory, build_map
+
+    owner = UserFactory(username="bigowner")
+    big = DebateFactory(owner=owner, slug="big-map")
+    claims = build_map(big, 1000, passage=source.passages.first())
+    page.goto(f"{live_server.url}{big.get_absolute_url()}")
+    button = page.get_by_role("link", name="Show 2 replies").first
+    item = button.locator("xpath=ancestor::li[1]")
+    pk = int(item.get_attribute("id").removeprefix("claim-"))
+    children = [c for c in claims if c.parent_id == pk]
+    expect(page.locator(f"#claim-{children[0].pk}")).to_have_count(0)
+    button.click()
+    for child in children:
+        expect(page.locator(f"#claim-{child.pk}")).to_contain_text(child.text)
+    assert page.url.endswith(big.get_absolute_url())  # in place, no navigation

@@ -436,6 +436,7 @@ def test_author_deletes_their_own_unanswered_claim_but_not_one_with_replies(
     )
     ClaimFactory(debate=debate, kind="argument", parent=answered, relation="opposes")
     client.force_login(student)
+
     def more(claim):
         more_url = url("claim_more", debate, claim.pk)
         return client.get(more_url, HTTP_HX_REQUEST="true").content.decode()

@@ -261,3 +261,45 @@ def test_evidence_service_refuses_citing_a_passage_twice(debate, source, teacher
 
     with pytest.raises(ValidationError, match="already cited"):
         services.evidence_add(claim=issue, passage=passage, author=teacher)
+
+
+def test_a_big_map_draws_its_top_levels_and_loads_deeper_replies_on_demand(
+    client, teacher, source, django_assert_max_num_queries
+):
+    from debates.views import MAP_EAGER_NODES
+
+    big = DebateFactory(owner=teacher, slug="big")
+    claims = build_map(big, 1000, passage=source.passages.get(label="Costs"))
+    client.force_login(teacher)
+    html = client.get(big.get_absolute_url()).content.decode()
+    drawn = [c for c in claims if f'id="claim-{c.pk}"' in html]
+    assert len(claims) > len(drawn) >= 2 * (1000 // 50)  # issues and positions at least
+    assert len(drawn) <= MAP_EAGER_NODES
+    assert "Show 2 replies" in html
+
+    # A node at the cut-off loads its replies in place (htmx) or opens the claim page.
+    hidden_parent = next(
+        c
+        for c in claims
+        if c in drawn
+        and c.kind != "issue"
+        and any(d.parent_id == c.pk and d not in drawn for d in claims)
+    )
+    subtree = reverse("debates:map_subtree", args=[big.slug, hidden_parent.pk])
+    assert f'hx-get="{subtree}?level=' in html
+    with django_assert_max_num_queries(10):
+        fragment = client.get(f"{subtree}?level=3", HTTP_HX_REQUEST="true")
+    children = [c for c in claims if c.parent_id == hidden_parent.pk]
+    assert fragment.status_code == 200
+    for child in children:
+        assert f'id="claim-{child.pk}"' in fragment.content.decode()
+    assert 'aria-level="4"' in fragment.content.decode()
+    no_js = client.get(subtree)
+    assert no_js.status_code == 302 and no_js["Location"] == hidden_parent.get_absolute_url()
+    assert client.get(reverse("debates:map_subtree", args=[big.slug, 999_999])).status_code == 404
+
+
+def test_a_small_map_is_drawn_whole(client, small_map, debate):
+    html = client.get(debate.get_absolute_url()).content.decode()
+    assert all(f'id="claim-{c.pk}"' in html for c in small_map)
+    assert "map_subtree" not in html and "/subtree/" not in html
