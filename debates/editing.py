@@ -326,7 +326,7 @@ def claim_reorder(*, actor, claim: Claim, direction: str) -> Claim:
     return moved
 
 
-def _descendant_ids(claim: Claim) -> set[int]:
+def subtree_ids(claim: Claim) -> set[int]:
     """The claim and everything below it (one query for the whole debate)."""
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in Claim.objects.filter(debate_id=claim.debate_id).values_list(
@@ -347,7 +347,7 @@ def valid_parents(*, claim: Claim, exclude_current: bool = True) -> list[Claim]:
     allowed = services.ALLOWED_PARENTS.get(claim.kind, set())
     if not allowed:
         return []
-    below = _descendant_ids(claim)
+    below = subtree_ids(claim)
     candidates = Claim.objects.filter(
         debate_id=claim.debate_id,
         kind__in=allowed,
@@ -365,7 +365,7 @@ def _check_new_parent(claim: Claim, parent: Claim, relation: str) -> None:
     if parent.debate_id != claim.debate_id:
         raise ValidationError("The new parent belongs to another debate.")
     _check_live(parent, "The new parent")
-    if parent.pk in _descendant_ids(claim):
+    if parent.pk in subtree_ids(claim):
         raise ValidationError(
             "A claim cannot stand under itself or under one of its own replies; that would "
             "make a circle."

@@ -9,7 +9,6 @@ stays quiet when someone acts on their own contribution).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -388,28 +387,10 @@ def claim_reject(*, claim: Claim, actor, reason: str) -> Claim:
     return claim
 
 
-def _descendant_ids(claim: Claim) -> set[int]:
-    """Every claim under `claim` in its debate (one query for the debate's tree)."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for pk, parent_id in Claim.objects.filter(debate_id=claim.debate_id).values_list(
-        "pk", "parent_id"
-    ):
-        if parent_id is not None:
-            children[parent_id].append(pk)
-    found: set[int] = set()
-    stack = [claim.pk]
-    while stack:
-        for child in children[stack.pop()]:
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
 def merge_targets(*, claim: Claim):
     """Claims `claim` may be merged into: published, same debate, same kind, not itself or
     below it."""
-    excluded = _descendant_ids(claim) | {claim.pk}
+    excluded = editing.subtree_ids(claim)
     return (
         Claim.objects.published()
         .filter(debate_id=claim.debate_id, kind=claim.kind)
@@ -448,7 +429,7 @@ def claim_merge(*, claim: Claim, target: Claim, actor, reason: str = "") -> Clai
         )
     if target.status != Claim.Status.PUBLISHED or target.deleted_at is not None:
         raise ValidationError("Merge into a published claim.")
-    if target.pk in _descendant_ids(claim):
+    if target.pk in editing.subtree_ids(claim):
         raise ValidationError("A claim cannot be merged into one of its own replies.")
     now = timezone.now()
     next_order = max(target.children.values_list("order", flat=True), default=0) + 1

@@ -184,7 +184,7 @@ def test_unknown_action_is_an_error_not_a_refusal(world):
         policy.can(people["owner"], "teleport", debate)
 
 
-def test_staff_outrank_roles_but_role_is_read_once_per_request(world, django_assert_num_queries):
+def test_a_persons_role_is_read_once_per_request(world, django_assert_num_queries):
     debate, people, targets = world
     viewer = people["viewer"]
     with django_assert_num_queries(1):
