@@ -7,7 +7,7 @@ people); nothing at all for anonymous visitors.
 
 from django.utils.functional import SimpleLazyObject
 
-from . import moderation
+from .selectors import moderation
 
 
 def header(request) -> dict:

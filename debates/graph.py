@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from .models import Claim
-from .selectors import DebateMap, MapNode
+from .selectors.maps import DebateMap, MapNode
 
 BOX_W = 260
 PAD = 10

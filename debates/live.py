@@ -19,18 +19,16 @@ import contextlib
 import json
 import logging
 import weakref
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
-from django.db import connections, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import connections
 from django.urls import reverse
-from django.utils import timezone
 
-from .models import Claim, ClaimEdit, ClaimLink, Debate, Evidence
+from .models import Debate
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +44,6 @@ LISTEN_TIMEOUT_SECONDS = 10.0
 RECHECK_SECONDS = 5
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# What the map shows; a save or delete of any of these may change the map.
-WATCHED = (Claim, Evidence, ClaimLink, ClaimEdit)
 
 
 # Stamps ---------------------------------------------------------------------------------
@@ -65,93 +61,7 @@ def debate_stamp(*, debate_id: int) -> str:
     return stamp_of(updated)
 
 
-# Sending: signals -> one batch per transaction -> stamp + NOTIFY after commit ------------
-
-
-class _Batch:
-    """The debates one transaction changed; called once, after that transaction commits."""
-
-    def __init__(self, using: str) -> None:
-        self.using = using
-        self.debate_ids: set[int] = set()
-
-    def __call__(self) -> None:
-        map_changes_publish(debate_ids=self.debate_ids, using=self.using)
-
-
-def map_touch(*, debate_id: int, using: str = "default") -> None:
-    """Record that a debate's map changed in the current transaction.
-
-    Many saves in one transaction (a move re-orders siblings, an approval saves a claim and
-    its evidence) make one notification per debate, sent only if the transaction commits.
-    """
-    conn = transaction.get_connection(using)
-    if not conn.in_atomic_block:
-        # Autocommit: the change is already committed.
-        map_changes_publish(debate_ids=[debate_id], using=using)
-        return
-    batch = getattr(conn, "_crux_live_batch", None)
-    # Django drops on_commit callbacks when their transaction (or the savepoint they were
-    # registered in) rolls back, so a batch that is no longer queued belongs to a rolled
-    # back transaction and a new one starts. `run_on_commit` holds (savepoints, func, robust).
-    if batch is None or not any(func is batch for _, func, _ in conn.run_on_commit):
-        batch = _Batch(using)
-        conn._crux_live_batch = batch
-        # robust: a failure to tell viewers must not turn a committed write into an error.
-        transaction.on_commit(batch, using=using, robust=True)
-    batch.debate_ids.add(debate_id)
-
-
-def map_changes_publish(*, debate_ids: Iterable[int], using: str = "default") -> str:
-    """Give the debates a new change stamp and, on PostgreSQL, NOTIFY every app process.
-
-    Runs after the change committed (`transaction.on_commit`) rather than inside it: the
-    stamp update would otherwise hold a lock on the debate's row until the writer's
-    transaction ends, serialising everyone writing to one map, and SQLite (which has no
-    NOTIFY but needs the stamp for polling) takes the same path. Stamp and NOTIFY share one
-    small transaction, and PostgreSQL delivers a NOTIFY only when its transaction commits,
-    so a listener that hears of a stamp can already read it.
-    """
-    debate_ids = sorted(set(debate_ids))
-    now = timezone.now()
-    if not debate_ids:
-        return stamp_of(now)
-    with transaction.atomic(using=using):
-        # A queryset update: Debate keeps no history, and auto_now only applies on save().
-        Debate.objects.using(using).filter(pk__in=debate_ids).update(updated_at=now)
-        if connections[using].vendor == "postgresql":
-            with connections[using].cursor() as cursor:
-                for debate_id in debate_ids:
-                    payload = json.dumps({"debate": debate_id, "stamp": stamp_of(now)})
-                    cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
-    return stamp_of(now)
-
-
-def _debate_id_of(instance) -> int | None:
-    if isinstance(instance, Claim | ClaimLink):
-        return instance.debate_id
-    # Evidence and ClaimEdit hang off a claim; services pass the claim, so it is usually
-    # cached and this costs no query.
-    field = type(instance)._meta.get_field("claim")
-    if field.is_cached(instance):
-        return instance.claim.debate_id
-    return Claim.objects.filter(pk=instance.claim_id).values_list("debate_id", flat=True).first()
-
-
-def _on_change(sender, instance, using: str = "default", raw: bool = False, **kwargs) -> None:
-    if raw:  # loaddata: not a change anybody is watching
-        return
-    debate_id = _debate_id_of(instance)
-    if debate_id is not None:
-        map_touch(debate_id=debate_id, using=using)
-
-
-def connect_signals() -> None:
-    """Called from DebatesConfig.ready(): every save and delete of what a map shows."""
-    for model in WATCHED:
-        uid = f"crux-live-{model._meta.label_lower}"
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
+# Sending lives in services/events.py: stamp + NOTIFY once the write commits.
 
 
 # Which way a page learns of changes --------------------------------------------------------

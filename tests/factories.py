@@ -5,8 +5,10 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
-from debates import services
+from debates import policy, services
 from debates.models import Claim, Debate, Evidence, Membership, Passage
+from debates.services.claims import _claim_insert
+from debates.services.evidence import _evidence_insert
 
 # The scraped style puts a whole section on one line, so lines here are long.
 ARTICLE = """A Test Article
@@ -36,8 +38,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def source_factory(text: str = ARTICLE, **kwargs):
-    return services.source_import(text=text, **kwargs)
+def source_factory(text: str = ARTICLE, created_by=None, **kwargs):
+    return services.source_import(actor=created_by or policy.CONSOLE, text=text, **kwargs)
+
+
+def make_claim(**fields) -> Claim:
+    """A claim row as given (any status), without asking the policy: for arranging tests."""
+    return _claim_insert(**fields)
+
+
+def make_evidence(**fields) -> Evidence:
+    """An evidence row as given (any status), without asking the policy."""
+    return _evidence_insert(**fields)
 
 
 class DebateFactory(factory.django.DjangoModelFactory):
@@ -128,5 +140,5 @@ def annotate_quote(source, quote: str, author, **fields):
     start = source.current_revision.text.index(quote)
     fields.setdefault("visibility", "public")
     return services.annotation_create(
-        source=source, start=start, end=start + len(quote), author=author, **fields
+        actor=author, source=source, start=start, end=start + len(quote), **fields
     )

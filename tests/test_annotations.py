@@ -84,7 +84,7 @@ def test_replies_thread_under_their_note_and_share_its_audience(
         source=source,
         start=span["start"],
         end=span["end"],
-        author=student,
+        actor=student,
         body="Root",
         visibility="public",
     )
@@ -98,7 +98,7 @@ def test_replies_thread_under_their_note_and_share_its_audience(
 
 def test_author_edits_and_deletes_their_note(client, student, source, span):
     note = services.annotation_create(
-        source=source, start=span["start"], end=span["end"], author=student, body="Old"
+        source=source, start=span["start"], end=span["end"], actor=student, body="Old"
     )
     client.force_login(student)
     url = reverse("debates:annotation_edit", args=[note.pk])
@@ -118,7 +118,7 @@ def test_flag_is_stored_once(client, student, teacher, source, span):
         source=source,
         start=span["start"],
         end=span["end"],
-        author=teacher,
+        actor=teacher,
         body="Hm",
         visibility="public",
     )
@@ -139,7 +139,7 @@ def test_citing_from_a_note_offers_the_cite_form_for_its_words(
         source=source,
         start=span["start"],
         end=span["end"],
-        author=student,
+        actor=student,
         body="Cheap",
         visibility="public",
     )

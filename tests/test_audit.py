@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from debates import audit, moderation
+from debates import services
 from debates.models import AuditEntry, Debate, Membership
+from debates.services import audit
 
 from .factories import ClaimFactory, UserFactory
 
@@ -26,7 +27,7 @@ def rejected(debate, moderator, student):
         author=student,
         status="proposed",
     )
-    moderation.claim_reject(claim=claim, actor=moderator, reason="Says nothing about trade.")
+    services.claim_reject(claim=claim, actor=moderator, reason="Says nothing about trade.")
     return claim
 
 

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from debates import services
-from debates.balance import debate_balance
 from debates.models import Claim, Debate, Evidence
+from debates.selectors.balance import debate_balance
+from debates.services import sources as source_services
 
 from .factories import ClaimFactory, DebateFactory, build_map
 
@@ -35,7 +35,7 @@ def hand_map(debate, source, student):
     assert len(blocks) == 5
     text = source.current_revision.text
     start = text.index("Barges carried grain cheaply.")
-    sentence = services.passage_create(
+    sentence = source_services.passage_create(
         source=source,
         start=start,
         end=start + len("Barges carried grain cheaply."),

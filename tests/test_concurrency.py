@@ -9,7 +9,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from debates import editing
+from debates import services
+from debates.errors import EditConflict
 from debates.models import Claim
 
 from .factories import ClaimFactory, DebateFactory, UserFactory
@@ -40,9 +41,9 @@ def test_two_simultaneous_edits_from_the_same_version_one_wins_one_conflicts():
                 # Both are inside a transaction, from version 1, before either saves.
                 mine = Claim.objects.get(pk=claim.pk)
                 barrier.wait()
-                editing.claim_edit(actor=person, claim=mine, text=text, base_version=1)
+                services.claim_edit(actor=person, claim=mine, text=text, base_version=1)
             outcomes[text] = "saved"
-        except editing.EditConflict as conflict:
+        except EditConflict as conflict:
             outcomes[text] = f"conflict at v{conflict.claim.version}"
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             outcomes[text] = f"error {error!r}"

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from debates import moderation
+from debates import services
 from debates.models import AuditEntry, Debate, Membership
 
 from .factories import UserFactory
@@ -105,7 +105,7 @@ def test_owner_row_is_fixed(client, debate, teacher):
     html = client.get(reverse("debates:debate_settings", args=[debate.slug])).content.decode()
     assert "The owner's role is fixed." in html
     with pytest.raises(ValidationError, match="owner"):
-        moderation.member_set(debate=debate, actor=teacher, user=teacher, role="viewer")
+        services.member_set(debate=debate, actor=teacher, user=teacher, role="viewer")
     remove = reverse("debates:member_remove", args=[debate.slug, teacher.pk])
     client.post(remove)
     assert Membership.objects.filter(debate=debate, user=teacher, role="owner").exists()
@@ -127,6 +127,6 @@ def test_a_moderator_cannot_manage_members(debate, moderator, student):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        moderation.member_set(debate=debate, actor=moderator, user=student, role="moderator")
+        services.member_set(debate=debate, actor=moderator, user=student, role="moderator")
     with pytest.raises(PermissionDenied):
-        moderation.debate_update(debate=debate, actor=moderator, title="Taken over")
+        services.debate_update(debate=debate, actor=moderator, title="Taken over")

@@ -9,7 +9,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from debates import editing
+from debates import selectors, services
+from debates.errors import EditConflict
 from debates.models import (
     AuditEntry,
     Claim,
@@ -61,15 +62,15 @@ def audit_actions(debate):
 def test_moderator_adds_an_issue_a_position_and_arguments_of_every_stance(
     debate, moderator, teacher
 ):
-    issue = editing.claim_add(actor=moderator, debate=debate, text="Is rain good?")
-    position = editing.claim_add(actor=moderator, debate=debate, text="Yes", parent=issue)
-    pro = editing.claim_add(
+    issue = services.claim_add(actor=moderator, debate=debate, text="Is rain good?")
+    position = services.claim_add(actor=moderator, debate=debate, text="Yes", parent=issue)
+    pro = services.claim_add(
         actor=moderator, debate=debate, text="Crops grow", parent=position, stance="supports"
     )
-    counter = editing.claim_add(
+    counter = services.claim_add(
         actor=moderator, debate=debate, text="Not in floods", parent=pro, stance="opposes"
     )
-    undercut = editing.claim_add(
+    undercut = services.claim_add(
         actor=moderator, debate=debate, text="Irrelevant here", parent=pro, stance="undercuts"
     )
     assert (issue.kind, position.kind, pro.kind) == ("issue", "position", "argument")
@@ -82,7 +83,7 @@ def test_moderator_adds_an_issue_a_position_and_arguments_of_every_stance(
 
 
 def test_publishing_under_someone_elses_claim_notifies_its_author(debate, tree, moderator, teacher):
-    editing.claim_add(
+    services.claim_add(
         actor=moderator, debate=debate, text="Rivers flood", parent=tree["yes"], stance="opposes"
     )
     note = Notification.objects.get(recipient=teacher)
@@ -90,7 +91,7 @@ def test_publishing_under_someone_elses_claim_notifies_its_author(debate, tree, 
 
 
 def test_viewer_proposes_in_a_reviewed_debate(debate, tree, student):
-    claim = editing.claim_add(
+    claim = services.claim_add(
         actor=student, debate=debate, text="Mills need water", parent=tree["yes"], stance="supports"
     )
     assert claim.status == Claim.Status.PROPOSED
@@ -101,11 +102,11 @@ def test_viewer_proposes_in_a_reviewed_debate(debate, tree, student):
 @override_settings(CRUX_MAX_PENDING_PER_DAY=2)
 def test_third_proposal_in_a_day_is_refused_with_a_clear_message(client, debate, tree, student):
     for n in range(2):
-        editing.claim_add(
+        services.claim_add(
             actor=student, debate=debate, text=f"Idea {n}", parent=tree["yes"], stance="supports"
         )
     with pytest.raises(ValidationError, match="waiting for review"):
-        editing.claim_add(
+        services.claim_add(
             actor=student, debate=debate, text="Idea 3", parent=tree["yes"], stance="supports"
         )
     client.force_login(student)
@@ -120,24 +121,24 @@ def test_third_proposal_in_a_day_is_refused_with_a_clear_message(client, debate,
 
 def test_closed_debate_and_outsiders_refuse_additions(debate, tree, student, outsider):
     with pytest.raises(PermissionDenied):
-        editing.claim_add(
+        services.claim_add(
             actor=outsider, debate=debate, text="x", parent=tree["yes"], stance="supports"
         )
     with pytest.raises(PermissionDenied):
-        editing.claim_add(actor=student, debate=debate, text="A new issue?")
+        services.claim_add(actor=student, debate=debate, text="A new issue?")
     debate.contribution_mode = Debate.Mode.CLOSED
     debate.save()
     with pytest.raises(PermissionDenied):
-        editing.claim_add(
+        services.claim_add(
             actor=student, debate=debate, text="x", parent=tree["yes"], stance="supports"
         )
 
 
 def test_an_argument_needs_a_stance_and_text(debate, tree, moderator):
     with pytest.raises(ValidationError, match="supports, opposes or undercuts"):
-        editing.claim_add(actor=moderator, debate=debate, text="x", parent=tree["yes"], stance="")
+        services.claim_add(actor=moderator, debate=debate, text="x", parent=tree["yes"], stance="")
     with pytest.raises(ValidationError, match="needs some text"):
-        editing.claim_add(
+        services.claim_add(
             actor=moderator, debate=debate, text="   ", parent=tree["yes"], stance="supports"
         )
 
@@ -226,7 +227,7 @@ def test_moderator_edit_makes_a_new_version_named_in_history_and_tells_the_autho
     debate, tree, moderator, teacher
 ):
     claim = tree["yes"]
-    result = editing.claim_edit(
+    result = services.claim_edit(
         actor=moderator, claim=claim, text="Yes, for trade and mills", base_version=1
     )
     claim.refresh_from_db()
@@ -240,9 +241,9 @@ def test_moderator_edit_makes_a_new_version_named_in_history_and_tells_the_autho
 
 def test_stale_edit_raises_a_conflict_and_saves_nothing(debate, tree, moderator, teacher):
     claim = tree["yes"]
-    editing.claim_edit(actor=teacher, claim=claim, text="Theirs", base_version=1)
-    with pytest.raises(editing.EditConflict) as caught:
-        editing.claim_edit(actor=moderator, claim=claim, text="Mine", base_version=1)
+    services.claim_edit(actor=teacher, claim=claim, text="Theirs", base_version=1)
+    with pytest.raises(EditConflict) as caught:
+        services.claim_edit(actor=moderator, claim=claim, text="Mine", base_version=1)
     assert caught.value.claim.text == "Theirs" and caught.value.claim.version == 2
     claim.refresh_from_db()
     assert claim.text == "Theirs"
@@ -253,7 +254,7 @@ def test_conflict_page_is_409_and_shows_both_versions(
     client, debate, tree, moderator, teacher, htmx
 ):
     claim = tree["yes"]
-    editing.claim_edit(actor=teacher, claim=claim, text="Their newer text", base_version=1)
+    services.claim_edit(actor=teacher, claim=claim, text="Their newer text", base_version=1)
     client.force_login(moderator)
     headers = HX if htmx else {}
     response = client.post(
@@ -317,20 +318,20 @@ def test_approval_is_pinned_a_viewers_edit_waits_while_the_map_shows_the_approve
 @override_settings(CRUX_MAX_PENDING_PER_DAY=2)
 def test_proposed_edits_count_against_the_pending_limit(debate, tree, student):
     for n in range(2):
-        editing.claim_add(
+        services.claim_add(
             actor=student, debate=debate, text=f"Idea {n}", parent=tree["yes"], stance="supports"
         )
     mine = ClaimFactory(
         debate=debate, kind="argument", parent=tree["yes"], relation="opposes", author=student
     )
     with pytest.raises(ValidationError, match="waiting for review"):
-        editing.claim_edit(actor=student, claim=mine, text="Changed", base_version=1)
+        services.claim_edit(actor=student, claim=mine, text="Changed", base_version=1)
     assert not ClaimEdit.objects.exists()
 
 
 def test_others_cannot_edit_a_claim(debate, tree, student):
     with pytest.raises(PermissionDenied):
-        editing.claim_edit(actor=student, claim=tree["yes"], text="Mine now", base_version=1)
+        services.claim_edit(actor=student, claim=tree["yes"], text="Mine now", base_version=1)
 
 
 # --- restructuring ---------------------------------------------------------------------
@@ -354,7 +355,7 @@ def test_reorder_moves_a_claim_among_its_siblings_keeping_history(client, debate
 
 
 def test_move_under_another_parent_with_a_stance(debate, tree, moderator):
-    barges = editing.claim_move(
+    barges = services.claim_move(
         actor=moderator, claim=tree["barges"], parent=tree["no"], stance="opposes"
     )
     barges.refresh_from_db()
@@ -365,17 +366,17 @@ def test_move_under_another_parent_with_a_stance(debate, tree, moderator):
 def test_move_refuses_cycles_wrong_kinds_and_other_debates(debate, tree, moderator):
     child = ClaimFactory(debate=debate, kind="argument", parent=tree["barges"], relation="supports")
     with pytest.raises(ValidationError, match="circle"):
-        editing.claim_move(actor=moderator, claim=tree["barges"], parent=child, stance="supports")
+        services.claim_move(actor=moderator, claim=tree["barges"], parent=child, stance="supports")
     with pytest.raises(ValidationError):
-        editing.claim_move(
+        services.claim_move(
             actor=moderator, claim=tree["barges"], parent=tree["issue"], stance="supports"
         )
     elsewhere = ClaimFactory(kind="issue")
     with pytest.raises(ValidationError, match="another debate"):
-        editing.claim_move(actor=moderator, claim=tree["yes"], parent=elsewhere)
+        services.claim_move(actor=moderator, claim=tree["yes"], parent=elsewhere)
     tree["barges"].refresh_from_db()
     assert tree["barges"].parent == tree["yes"]
-    parents = editing.valid_parents(claim=tree["barges"])
+    parents = selectors.valid_parents(claim=tree["barges"])
     assert tree["no"] in parents and child not in parents and tree["barges"] not in parents
 
 
@@ -396,16 +397,16 @@ def test_move_form_lists_valid_parents_and_refuses_viewers(
 
 
 def test_cross_link_and_unlink(client, debate, tree, moderator):
-    link = editing.claim_link(
+    link = services.claim_link(
         actor=moderator, claim=tree["barges"], parent=tree["no"], stance="opposes"
     )
     assert link.relation == "opposes" and link.history.first().history_user == moderator
     with pytest.raises(ValidationError, match="already cross-linked"):
-        editing.claim_link(
+        services.claim_link(
             actor=moderator, claim=tree["barges"], parent=tree["no"], stance="opposes"
         )
     with pytest.raises(ValidationError, match="already stands under"):
-        editing.claim_link(
+        services.claim_link(
             actor=moderator, claim=tree["barges"], parent=tree["yes"], stance="opposes"
         )
     client.force_login(moderator)
@@ -428,10 +429,10 @@ def test_author_deletes_their_own_unanswered_claim_but_not_one_with_replies(
 ):
     debate.contribution_mode = Debate.Mode.OPEN
     debate.save()
-    mine = editing.claim_add(
+    mine = services.claim_add(
         actor=student, debate=debate, text="Mine", parent=tree["yes"], stance="supports"
     )
-    answered = editing.claim_add(
+    answered = services.claim_add(
         actor=student, debate=debate, text="Answered", parent=tree["yes"], stance="supports"
     )
     ClaimFactory(debate=debate, kind="argument", parent=answered, relation="opposes")
@@ -478,16 +479,16 @@ def test_moderator_deletes_and_restores_with_the_deleted_list(
 
 
 def test_restoring_under_a_deleted_parent_is_refused(debate, tree, moderator):
-    editing.claim_delete(actor=moderator, claim=tree["barges"])
-    editing.claim_delete(actor=moderator, claim=tree["yes"])
+    services.claim_delete(actor=moderator, claim=tree["barges"])
+    services.claim_delete(actor=moderator, claim=tree["yes"])
     with pytest.raises(ValidationError, match="restore that first"):
-        editing.claim_restore(actor=moderator, claim=tree["barges"])
+        services.claim_restore(actor=moderator, claim=tree["barges"])
 
 
 def test_viewer_cannot_restore(debate, tree, moderator, student):
-    editing.claim_delete(actor=moderator, claim=tree["barges"])
+    services.claim_delete(actor=moderator, claim=tree["barges"])
     with pytest.raises(PermissionDenied):
-        editing.claim_restore(actor=student, claim=tree["barges"])
+        services.claim_restore(actor=student, claim=tree["barges"])
 
 
 # --- evidence --------------------------------------------------------------------------
@@ -510,7 +511,7 @@ def test_attach_evidence_by_choosing_a_passage(client, debate, tree, moderator, 
 
 
 def test_attach_evidence_by_pasting_an_exact_quote(debate, tree, student, source):
-    evidence = editing.evidence_attach(
+    evidence = services.evidence_attach(
         actor=student,
         claim=tree["barges"],
         source=source,
@@ -539,11 +540,11 @@ def test_a_quote_not_in_the_source_is_a_400_and_writes_nothing(
 
 def test_edit_detach_and_restore_evidence(client, debate, tree, moderator, student, source):
     passage = source.passages.get(label="Costs")
-    evidence = editing.evidence_attach(
+    evidence = services.evidence_attach(
         actor=moderator, claim=tree["no"], passage=passage, relation="supports"
     )
     with pytest.raises(PermissionDenied):
-        editing.evidence_edit(actor=student, evidence=evidence, relation="opposes")
+        services.evidence_edit(actor=student, evidence=evidence, relation="opposes")
     client.force_login(moderator)
     response = client.post(
         url("evidence_edit", debate, evidence.pk), {"relation": "context", "note": "Background"}
@@ -572,9 +573,9 @@ def test_edit_detach_and_restore_evidence(client, debate, tree, moderator, stude
 def test_proposed_evidence_counts_against_the_pending_limit(debate, tree, student, source):
     quotes = ["Barges carried grain cheaply.", "Floods left fertile soil behind."]
     for quote in quotes:
-        editing.evidence_attach(actor=student, claim=tree["barges"], source=source, quote=quote)
+        services.evidence_attach(actor=student, claim=tree["barges"], source=source, quote=quote)
     with pytest.raises(ValidationError, match="waiting for review"):
-        editing.evidence_attach(
+        services.evidence_attach(
             actor=student, claim=tree["barges"], source=source, quote="Rebuilding cost a fortune."
         )
     assert Evidence.objects.count() == 2
@@ -679,7 +680,7 @@ def test_map_toolbar_costs_no_query_per_node(client, teacher, student, source):
 
 def test_a_staff_member_edits_anywhere(debate, tree):
     staff = UserFactory(username="staffer", is_staff=True)
-    editing.claim_edit(
+    services.claim_edit(
         actor=staff, claim=tree["issue"], text="Where to build towns?", base_version=1
     )
     tree["issue"].refresh_from_db()

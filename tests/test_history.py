@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from debates import editing
+from debates import services
+from debates.errors import EditConflict
 from debates.models import AuditEntry, Claim, ClaimEdit, Debate
+from debates.selectors import history
+from debates.templatetags.crux_edit import diff_html
 
-from .factories import ClaimFactory
+from .factories import ClaimFactory, make_claim, make_evidence
 
 
 @pytest.fixture
@@ -24,17 +27,22 @@ def history_url(claim):
     return reverse("debates:claim_history", args=[claim.debate.slug, claim.pk])
 
 
-def test_word_diff_marks_removed_and_added_words_and_escapes_text():
-    html = editing.word_diff("Rivers bring trade", "Rivers bring <b>cheap</b> trade")
-    assert html == "Rivers bring <ins>&lt;b&gt;cheap&lt;/b&gt; </ins>trade"
-    assert editing.word_diff("a b c", "a x c") == "a <del>b</del><ins>x</ins> c"
+def test_word_diff_is_data_and_the_template_marks_and_escapes_it():
+    runs = history.word_diff("Rivers bring trade", "Rivers bring <b>cheap</b> trade")
+    assert [(r.kind, r.text) for r in runs] == [
+        ("same", "Rivers bring "),
+        ("ins", "<b>cheap</b> "),
+        ("same", "trade"),
+    ]
+    assert diff_html(runs) == "Rivers bring <ins>&lt;b&gt;cheap&lt;/b&gt; </ins>trade"
+    assert diff_html(history.word_diff("a b c", "a x c")) == "a <del>b</del><ins>x</ins> c"
 
 
 def test_history_lists_every_version_with_who_when_and_a_diff(
     client, debate, claim, moderator, teacher
 ):
-    editing.claim_edit(actor=moderator, claim=claim, text="Yes for cheap trade", base_version=1)
-    editing.claim_edit(actor=teacher, claim=claim, text="Yes, for cheap trade", base_version=2)
+    services.claim_edit(actor=moderator, claim=claim, text="Yes for cheap trade", base_version=1)
+    services.claim_edit(actor=teacher, claim=claim, text="Yes, for cheap trade", base_version=2)
     response = client.get(history_url(claim))
     html = response.content.decode()
     assert response.status_code == 200
@@ -47,7 +55,7 @@ def test_history_lists_every_version_with_who_when_and_a_diff(
 
 
 def test_moderator_restores_an_earlier_version_as_a_new_one(client, debate, claim, moderator):
-    editing.claim_edit(actor=moderator, claim=claim, text="Vandalised", base_version=1)
+    services.claim_edit(actor=moderator, claim=claim, text="Vandalised", base_version=1)
     original = claim.history.order_by("history_id").first()
     client.force_login(moderator)
     html = client.get(history_url(claim)).content.decode()
@@ -64,10 +72,10 @@ def test_moderator_restores_an_earlier_version_as_a_new_one(client, debate, clai
 
 
 def test_restoring_from_a_stale_page_is_a_conflict(client, debate, claim, moderator, teacher):
-    editing.claim_edit(actor=moderator, claim=claim, text="Second", base_version=1)
+    services.claim_edit(actor=moderator, claim=claim, text="Second", base_version=1)
     first = claim.history.order_by("history_id").first()
-    with pytest.raises(editing.EditConflict):
-        editing.claim_revert(
+    with pytest.raises(EditConflict):
+        services.claim_revert(
             actor=moderator, claim=claim, history_id=first.history_id, base_version=1
         )
     client.force_login(moderator)
@@ -79,10 +87,10 @@ def test_restoring_from_a_stale_page_is_a_conflict(client, debate, claim, modera
 
 
 def test_only_moderators_restore_versions(client, debate, claim, moderator, student):
-    editing.claim_edit(actor=moderator, claim=claim, text="Second", base_version=1)
+    services.claim_edit(actor=moderator, claim=claim, text="Second", base_version=1)
     first = claim.history.order_by("history_id").first()
     with pytest.raises(PermissionDenied):
-        editing.claim_revert(
+        services.claim_revert(
             actor=student, claim=claim, history_id=first.history_id, base_version=2
         )
     client.force_login(student)
@@ -90,20 +98,20 @@ def test_only_moderators_restore_versions(client, debate, claim, moderator, stud
     revert = reverse("debates:claim_revert", args=[debate.slug, claim.pk, first.history_id])
     assert client.post(revert, {"version": 2}).status_code == 403
     with pytest.raises(ValidationError, match="not in this claim"):
-        editing.claim_revert(actor=moderator, claim=claim, history_id=999999, base_version=2)
+        services.claim_revert(actor=moderator, claim=claim, history_id=999999, base_version=2)
 
 
 def test_evidence_history_shows_attached_edited_detached_and_restored(
     client, debate, claim, moderator, source
 ):
     passage = source.passages.get(label="Costs")
-    evidence = editing.evidence_attach(actor=moderator, claim=claim, passage=passage)
-    editing.evidence_edit(actor=moderator, evidence=evidence, relation="context", note="Why")
-    editing.evidence_detach(actor=moderator, evidence=evidence)
+    evidence = services.evidence_attach(actor=moderator, claim=claim, passage=passage)
+    services.evidence_edit(actor=moderator, evidence=evidence, relation="context", note="Why")
+    services.evidence_detach(actor=moderator, evidence=evidence)
     client.force_login(moderator)
     html = client.get(history_url(claim)).content.decode()
     assert "Re-attach" in html  # moderators see detached evidence to restore
-    editing.evidence_restore(actor=moderator, evidence=evidence)
+    services.evidence_restore(actor=moderator, evidence=evidence)
     html = client.get(history_url(claim)).content.decode()
     section = html.split('id="evidence-history-title"')[1]
     for word in ("Re-attached", "Detached", "Edited", "Attached"):
@@ -123,7 +131,7 @@ def test_proposed_and_rejected_edits_appear_with_their_reasons(
         author=student,
         text="Mills need water",
     )
-    result = editing.claim_edit(
+    result = services.claim_edit(
         actor=student, claim=mine, text="Mills need fast water", base_version=1
     )
     edit = result.proposed_edit
@@ -163,7 +171,7 @@ def test_rejected_claims_stay_viewable_to_their_author_and_moderators(
 def test_deleted_claims_history_is_for_moderators_with_a_restore_button(
     client, debate, claim, moderator, student
 ):
-    editing.claim_delete(actor=moderator, claim=claim)
+    services.claim_delete(actor=moderator, claim=claim)
     client.force_login(student)
     assert client.get(history_url(claim)).status_code == 404
     client.force_login(moderator)
@@ -182,11 +190,11 @@ def test_moderator_restores_an_earlier_state_of_an_evidence_link(
     client, debate, claim, moderator, student, source
 ):
     passage = source.passages.get(label="Costs")
-    evidence = editing.evidence_attach(
+    evidence = services.evidence_attach(
         actor=moderator, claim=claim, passage=passage, relation="supports", note="Costs matter."
     )
     original = evidence.history.order_by("history_id").first()
-    editing.evidence_edit(actor=moderator, evidence=evidence, relation="opposes", note="Spam!")
+    services.evidence_edit(actor=moderator, evidence=evidence, relation="opposes", note="Spam!")
     restore = reverse(
         "debates:evidence_revert", args=[debate.slug, evidence.pk, original.history_id]
     )
@@ -203,18 +211,17 @@ def test_moderator_restores_an_earlier_state_of_an_evidence_link(
     # Now it reads as it did: nothing to restore, said plainly; and only moderators may.
     client.post(restore)
     with pytest.raises(ValidationError, match="nothing to restore"):
-        editing.evidence_revert(actor=moderator, evidence=evidence, history_id=original.history_id)
+        services.evidence_revert(actor=moderator, evidence=evidence, history_id=original.history_id)
     with pytest.raises(PermissionDenied):
-        editing.evidence_revert(actor=student, evidence=evidence, history_id=original.history_id)
+        services.evidence_revert(actor=student, evidence=evidence, history_id=original.history_id)
     client.force_login(student)
     assert client.post(restore).status_code == 403
     assert restore not in client.get(history_url(claim)).content.decode()
 
 
 def test_the_first_version_names_its_author(debate, claim, student, source):
-    from debates import services
 
-    argument = services.claim_create(
+    argument = make_claim(
         debate=debate,
         kind="argument",
         parent=claim,
@@ -222,8 +229,6 @@ def test_the_first_version_names_its_author(debate, claim, student, source):
         text="Cheap",
         author=student,
     )
-    evidence = services.evidence_add(
-        claim=argument, passage=source.passages.first(), author=student
-    )
+    evidence = make_evidence(claim=argument, passage=source.passages.first(), author=student)
     assert argument.history.get().history_user == student
     assert evidence.history.get().history_user == student

@@ -12,9 +12,10 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from debates import live, services
-from debates.models import Claim, ClaimEdit, ClaimLink, Debate, Evidence
+from debates.models import ClaimEdit, Debate
+from debates.services import events
 
-from .factories import ClaimFactory, DebateFactory
+from .factories import ClaimFactory, DebateFactory, make_claim
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "map-tree"}
 
@@ -24,7 +25,7 @@ postgres_only = pytest.mark.skipif(
 
 
 def batches(callbacks) -> list:
-    return [c for c in callbacks if isinstance(c, live._Batch)]
+    return [c for c in callbacks if isinstance(c, events._Batch)]
 
 
 def forget_pending_changes() -> None:
@@ -51,32 +52,42 @@ def test_a_transaction_with_many_changes_touches_each_debate_once(
     before = live.debate_stamp(debate_id=debate.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         for n in range(3):
-            ClaimFactory(
-                debate=debate, kind="position", parent=issue, relation="answers", text=f"P{n}"
-            )
-        ClaimFactory(debate=other, text="Another issue?")
+            services.claim_add(actor=teacher, debate=debate, parent=issue, text=f"P{n}")
+        services.claim_add(actor=teacher, debate=other, text="Another issue?")
     [batch] = batches(callbacks)
     assert batch.debate_ids == {debate.pk, other.pk}
     assert live.debate_stamp(debate_id=debate.pk) != before
 
 
-def test_a_rolled_back_change_tells_nobody(debate, issue, django_capture_on_commit_callbacks):
+def test_a_rolled_back_change_tells_nobody(
+    debate, issue, teacher, django_capture_on_commit_callbacks
+):
     before = live.debate_stamp(debate_id=debate.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            issue.text = "Changed, then rolled back"
-            issue.save()
+            services.claim_edit(
+                actor=teacher, claim=issue, text="Changed, then rolled back", base_version=1
+            )
             raise RuntimeError("abort")
         # The next transaction starts a fresh batch rather than joining the discarded one.
         with transaction.atomic():
-            ClaimFactory(debate=debate, text="A second issue?")
+            services.claim_add(actor=teacher, debate=debate, text="A second issue?")
     assert len(batches(callbacks)) == 1
     assert live.debate_stamp(debate_id=debate.pk) != before
 
 
+def test_a_write_outside_the_services_tells_nobody(
+    debate, issue, django_capture_on_commit_callbacks
+):
+    """Events start from the services, not from model signals."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ClaimFactory(debate=debate, text="Written straight to the table?")
+    assert batches(callbacks) == []
+
+
 @pytest.mark.parametrize("kind", ["evidence", "link", "edit", "delete"])
 def test_evidence_links_edits_and_deletes_touch_their_debate(
-    kind, debate, issue, teacher, source, django_capture_on_commit_callbacks
+    kind, debate, issue, teacher, student, source, django_capture_on_commit_callbacks
 ):
     position = ClaimFactory(
         debate=debate, kind="position", parent=issue, relation="answers", text="Yes"
@@ -84,30 +95,33 @@ def test_evidence_links_edits_and_deletes_touch_their_debate(
     other = ClaimFactory(
         debate=debate, kind="position", parent=issue, relation="answers", text="No"
     )
+    argument = ClaimFactory(
+        debate=debate,
+        kind="argument",
+        parent=position,
+        relation="supports",
+        text="Ports",
+        author=student,
+    )
     passage = source.passages.first()
     forget_pending_changes()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         if kind == "evidence":
-            Evidence.objects.create(claim=position, passage=passage, author=teacher)
+            services.evidence_attach(actor=teacher, claim=position, passage=passage)
         elif kind == "link":
-            argument = Claim.objects.create(
-                debate=debate, kind="argument", parent=position, relation="supports", text="Ports"
-            )
-            ClaimLink.objects.create(
-                debate=debate, claim=argument, parent=other, relation="opposes"
-            )
+            services.claim_link(actor=teacher, claim=argument, parent=other, stance="opposes")
         elif kind == "edit":
-            ClaimEdit.objects.create(
-                claim=Claim.objects.get(pk=position.pk), base_version=1, text="Yes, mostly"
-            )
+            # The student proposes: a pending edit, which the map marks.
+            services.claim_edit(actor=student, claim=argument, text="Ports, mostly", base_version=1)
+            assert ClaimEdit.objects.filter(claim=argument).exists()
         else:
-            Claim.objects.get(pk=other.pk).delete()
+            services.claim_delete(actor=teacher, claim=other)
     assert [b.debate_ids for b in batches(callbacks)] == [{debate.pk}]
 
 
 def test_publishing_changes_gives_a_new_stamp(debate):
     before = live.debate_stamp(debate_id=debate.pk)
-    stamp = live.map_changes_publish(debate_ids=[debate.pk])
+    stamp = events.map_changes_publish(debate_ids=[debate.pk])
     assert stamp == live.debate_stamp(debate_id=debate.pk) != before
     assert stamp.isdigit()
 
@@ -129,7 +143,7 @@ def test_refresh_is_204_while_the_map_is_unchanged(client, debate, issue):
 def test_refresh_returns_the_tree_and_the_new_stamp_after_a_change(client, debate, issue):
     old = live.debate_stamp(debate_id=debate.pk)
     ClaimFactory(debate=debate, text="Should towns fear floods?")
-    new = live.map_changes_publish(debate_ids=[debate.pk])
+    new = events.map_changes_publish(debate_ids=[debate.pk])
     response = client.get(refresh_url(debate, old), **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
@@ -142,7 +156,7 @@ def test_refresh_returns_the_tree_and_the_new_stamp_after_a_change(client, debat
 
 
 def test_refresh_shows_others_only_what_the_map_shows_them(client, debate, issue, student):
-    services.claim_create(
+    make_claim(
         debate=debate,
         kind="position",
         parent=issue,
@@ -312,15 +326,7 @@ def test_event_stream_reports_a_published_claim_within_two_seconds(
         assert read_frame(response).startswith("retry: ")  # listening from here on
 
         started = time.monotonic()
-        services.claim_create(
-            debate=debate,
-            kind="position",
-            parent=issue,
-            relation="answers",
-            text="Yes, through trade",
-            author=teacher,
-            status=Claim.Status.PUBLISHED,
-        )
+        services.claim_add(actor=teacher, debate=debate, parent=issue, text="Yes, through trade")
         frame = read_frame(response)
         assert time.monotonic() - started < 2
         assert "event: map-changed" in frame
@@ -372,14 +378,8 @@ def test_a_viewer_sees_a_new_claim_appear_without_reloading(
     page.wait_for_function("window.__sseOpen === true")
     page.evaluate("window.__marker = 'same page'")
 
-    services.claim_create(
-        debate=debate,
-        kind="position",
-        parent=issue,
-        relation="answers",
-        text="Yes, rivers carried their trade",
-        author=teacher,
-        status=Claim.Status.PUBLISHED,
+    services.claim_add(
+        actor=teacher, debate=debate, parent=issue, text="Yes, rivers carried their trade"
     )
     expect(page.locator("#map-tree")).to_contain_text(
         "Yes, rivers carried their trade", timeout=3000
@@ -402,15 +402,7 @@ def polled_map(live_server, settings, debate, teacher, issue):
 
 
 def add_position(debate, issue, teacher, text: str) -> None:
-    services.claim_create(
-        debate=debate,
-        kind="position",
-        parent=issue,
-        relation="answers",
-        text=text,
-        author=teacher,
-        status=Claim.Status.PUBLISHED,
-    )
+    services.claim_add(actor=teacher, debate=debate, parent=issue, text=text)
 
 
 @pytest.mark.browser
@@ -464,7 +456,7 @@ def test_a_refresh_waits_while_the_viewer_types_in_the_map(
 def test_an_open_stream_asks_again_whether_the_viewer_may_still_see_the_map(
     debate, student, teacher
 ):
-    from debates.live_views import _still_visible
+    from debates.views.live import _still_visible
 
     debate.visibility = Debate.Visibility.PRIVATE
     debate.save()

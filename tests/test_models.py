@@ -4,10 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from debates import services
 from debates.models import Anchor, Annotation, Claim, ClaimLink, Evidence, Flag, Membership
 
-from .factories import ClaimFactory, DebateFactory
+from .factories import ClaimFactory, DebateFactory, make_claim
 
 
 def integrity_error(**match):
@@ -160,7 +159,7 @@ def test_services_explain_a_misplaced_claim_before_the_database_does(debate, iss
         ValidationError,
         match="An argument stands under a position or an argument, not under an issue",
     ):
-        services.claim_create(
+        make_claim(
             debate=debate,
             kind="argument",
             parent=issue,
@@ -169,7 +168,7 @@ def test_services_explain_a_misplaced_claim_before_the_database_does(debate, iss
             author=teacher,
         )
     with pytest.raises(ValidationError, match="needs some text"):
-        services.claim_create(debate=debate, kind="issue", text="  ", author=teacher)
+        make_claim(debate=debate, kind="issue", text="  ", author=teacher)
 
 
 def test_claim_edits_are_kept_in_history(issue):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from debates import moderation, services
+from debates import services
 from debates.models import (
     AuditEntry,
     Claim,
@@ -20,7 +20,14 @@ from debates.models import (
     Notification,
 )
 
-from .factories import ClaimFactory, DebateFactory, UserFactory, annotate_quote
+from .factories import (
+    ClaimFactory,
+    DebateFactory,
+    UserFactory,
+    annotate_quote,
+    make_claim,
+    make_evidence,
+)
 
 
 @pytest.fixture
@@ -47,7 +54,7 @@ def passage(source):
 
 @pytest.fixture
 def proposal(debate, position, student, passage):
-    claim = services.claim_create(
+    claim = make_claim(
         debate=debate,
         kind="argument",
         parent=position,
@@ -56,7 +63,7 @@ def proposal(debate, position, student, passage):
         author=student,
         status="proposed",
     )
-    services.evidence_add(claim=claim, passage=passage, author=student, status="proposed")
+    make_evidence(claim=claim, passage=passage, author=student, status="proposed")
     return claim
 
 
@@ -96,7 +103,7 @@ def test_contributor_cannot_moderate(client, debate, proposal):
     client.force_login(contributor)
     assert client.get(queue_url(debate)).status_code == 403
     with pytest.raises(PermissionDenied):
-        moderation.claim_approve(claim=proposal, actor=contributor)
+        services.claim_approve(claim=proposal, actor=contributor)
 
 
 def test_queue_lists_proposals_with_context_evidence_edits_and_flags(
@@ -105,11 +112,11 @@ def test_queue_lists_proposals_with_context_evidence_edits_and_flags(
     edit = ClaimEdit.objects.create(
         claim=position, base_version=1, text="Yes, through trade and fishing.", author=student
     )
-    services.flag_create(author=student, reason="unclear", note="Which trade?", claim=position)
+    services.flag_add(actor=student, reason="unclear", note="Which trade?", claim=position)
     note = annotate_quote(
         source, "Barges carried grain cheaply.", moderator, body="Rude words", debate=debate
     )
-    services.flag_create(author=student, reason="abusive", annotation=note)
+    services.flag_add(actor=student, reason="abusive", annotation=note)
     client.force_login(moderator)
     html = client.get(queue_url(debate)).content.decode()
     assert "Barges carried grain cheaply along the river." in html
@@ -128,7 +135,7 @@ def test_queue_runs_a_fixed_number_of_queries_whatever_its_size(
 ):
     def make(n):
         for i in range(n):
-            claim = services.claim_create(
+            claim = make_claim(
                 debate=debate,
                 kind="argument",
                 parent=position,
@@ -137,11 +144,11 @@ def test_queue_runs_a_fixed_number_of_queries_whatever_its_size(
                 author=student,
                 status="proposed",
             )
-            services.evidence_add(claim=claim, passage=passage, author=student)
+            make_evidence(claim=claim, passage=passage, author=student)
             ClaimEdit.objects.create(
                 claim=position, base_version=1, text=f"Edit {i}", author=student
             )
-            services.flag_create(author=UserFactory(), reason="unclear", claim=position)
+            services.flag_add(actor=UserFactory(), reason="unclear", claim=position)
 
     client.force_login(moderator)
 
@@ -220,7 +227,7 @@ def test_approving_with_htmx_replaces_the_item_with_its_outcome(
 
 
 def test_acting_on_your_own_proposal_notifies_nobody(debate, moderator, position):
-    claim = services.claim_create(
+    claim = make_claim(
         debate=debate,
         kind="argument",
         parent=position,
@@ -229,12 +236,12 @@ def test_acting_on_your_own_proposal_notifies_nobody(debate, moderator, position
         author=moderator,
         status="proposed",
     )
-    moderation.claim_approve(claim=claim, actor=moderator)
+    services.claim_approve(claim=claim, actor=moderator)
     assert not Notification.objects.exists()
 
 
 def test_a_child_cannot_be_approved_before_its_parent(debate, moderator, proposal, student):
-    child = services.claim_create(
+    child = make_claim(
         debate=debate,
         kind="argument",
         parent=proposal,
@@ -244,7 +251,7 @@ def test_a_child_cannot_be_approved_before_its_parent(debate, moderator, proposa
         status="proposed",
     )
     with pytest.raises(ValidationError, match="approve or merge the parent first"):
-        moderation.claim_approve(claim=child, actor=moderator)
+        services.claim_approve(claim=child, actor=moderator)
 
 
 def test_rejecting_needs_a_reason_and_the_author_reads_it(
@@ -437,7 +444,7 @@ def test_merge_moves_replies_evidence_and_links_to_the_target(
 
 def test_merge_repoints_a_link_that_does_not_repeat(debate, moderator, duplicate):
     ClaimLink.objects.filter(parent=duplicate["target"]).delete()
-    moderation.claim_merge(claim=duplicate["dup"], target=duplicate["target"], actor=moderator)
+    services.claim_merge(claim=duplicate["dup"], target=duplicate["target"], actor=moderator)
     link = ClaimLink.objects.get()
     assert link.parent == duplicate["target"]
 
@@ -447,17 +454,17 @@ def test_merge_refuses_another_kind_itself_a_descendant_and_another_debate(
 ):
     dup = duplicate["dup"]
     with pytest.raises(ValidationError, match="only be merged into another argument"):
-        moderation.claim_merge(claim=dup, target=position, actor=moderator)
+        services.claim_merge(claim=dup, target=position, actor=moderator)
     with pytest.raises(ValidationError, match="into itself"):
-        moderation.claim_merge(claim=dup, target=dup, actor=moderator)
+        services.claim_merge(claim=dup, target=dup, actor=moderator)
     deeper = ClaimFactory(
         debate=debate, kind="argument", parent=duplicate["reply"], relation="supports"
     )
     with pytest.raises(ValidationError, match="its own replies"):
-        moderation.claim_merge(claim=dup, target=deeper, actor=moderator)
+        services.claim_merge(claim=dup, target=deeper, actor=moderator)
     other = ClaimFactory(kind="issue")
     with pytest.raises(ValidationError, match="same debate"):
-        moderation.claim_merge(claim=dup, target=other, actor=moderator)
+        services.claim_merge(claim=dup, target=other, actor=moderator)
     dup.refresh_from_db()
     assert dup.status == "published"
 
@@ -522,8 +529,8 @@ def test_rejecting_an_edit_keeps_the_claim_and_tells_why(
     debate, moderator, student, position, pending_edit
 ):
     with pytest.raises(ValidationError):
-        moderation.claim_edit_reject(edit=pending_edit, actor=moderator, reason="")
-    moderation.claim_edit_reject(edit=pending_edit, actor=moderator, reason="Tolls came later.")
+        services.claim_edit_reject(edit=pending_edit, actor=moderator, reason="")
+    services.claim_edit_reject(edit=pending_edit, actor=moderator, reason="Tolls came later.")
     position.refresh_from_db()
     pending_edit.refresh_from_db()
     assert position.text == "Yes, through trade." and position.version == 1
@@ -537,10 +544,8 @@ def test_rejecting_an_edit_keeps_the_claim_and_tells_why(
 def test_proposed_evidence_on_a_published_claim_is_approved_or_rejected(
     client, debate, moderator, student, position, source
 ):
-    good = services.evidence_add(
-        claim=position, passage=source.passages.get(label="Costs"), author=student
-    )
-    bad = services.evidence_add(
+    good = make_evidence(claim=position, passage=source.passages.get(label="Costs"), author=student)
+    bad = make_evidence(
         claim=position, passage=source.passages.get(label="Benefits"), author=student
     )
     client.force_login(moderator)
@@ -597,7 +602,7 @@ def test_upholding_a_flag_can_hide_the_note_in_the_same_step(
     note = annotate_quote(source, "Floods destroyed harbours", teacher, body="Spam spam")
     note.debate = debate
     note.save()
-    flag = services.flag_create(author=student, reason="abusive", annotation=note)
+    flag = services.flag_add(actor=student, reason="abusive", annotation=note)
     client.force_login(moderator)
     form = client.get(act_url(debate, "flag", flag.pk, "uphold")).content.decode()
     assert 'name="hide_note"' in form
@@ -617,8 +622,8 @@ def test_upholding_a_flag_can_hide_the_note_in_the_same_step(
 def test_upholding_a_flag_on_a_proposal_can_reject_it(
     debate, moderator, teacher, student, proposal
 ):
-    flag = services.flag_create(author=teacher, reason="duplicate", claim=proposal)
-    moderation.flag_uphold(
+    flag = services.flag_add(actor=teacher, reason="duplicate", claim=proposal)
+    services.flag_uphold(
         flag=flag, actor=moderator, reason="Said already above.", reject_claim=True
     )
     proposal.refresh_from_db()
@@ -628,7 +633,7 @@ def test_upholding_a_flag_on_a_proposal_can_reject_it(
 def test_dismissing_a_flag_is_logged_and_it_leaves_the_queue(
     client, debate, moderator, student, position
 ):
-    flag = services.flag_create(author=student, reason="unclear", claim=position)
+    flag = services.flag_add(actor=student, reason="unclear", claim=position)
     client.force_login(moderator)
     response = client.post(
         act_url(debate, "flag", flag.pk, "dismiss"), headers={"HX-Request": "true"}
@@ -639,7 +644,7 @@ def test_dismissing_a_flag_is_logged_and_it_leaves_the_queue(
     assert AuditEntry.objects.get().action == "flag_dismissed"
     assert f"item-flag-{flag.pk}" not in client.get(queue_url(debate)).content.decode()
     with pytest.raises(ValidationError, match="already"):
-        moderation.flag_dismiss(flag=flag, actor=moderator)
+        services.flag_dismiss(flag=flag, actor=moderator)
 
 
 def test_hiding_a_note_from_the_reader_goes_through_the_audit_log(
@@ -682,11 +687,11 @@ def test_flags_on_notes_outside_any_debate_reach_site_staff(client, source, stud
         source=source,
         start=start,
         end=start + len("rivers shape"),
-        author=student,
+        actor=student,
         body="A public note in no debate.",
         visibility="public",
     )
-    flag = moderation.flag_add(actor=moderator, reason="off_topic", claim=None, annotation=note)
+    flag = services.flag_add(actor=moderator, reason="off_topic", claim=None, annotation=note)
     staff = UserFactory(username="staffer", is_staff=True)
     queue_all = reverse("debates:queue_all")
 

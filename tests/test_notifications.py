@@ -5,10 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from debates import audit, moderation, services
+from debates import services
 from debates.models import ClaimEdit, Notification
+from debates.services import notifications
 
-from .factories import ClaimFactory, DebateFactory, UserFactory
+from .factories import ClaimFactory, DebateFactory, UserFactory, make_claim
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def position(debate, moderator):
 
 
 def propose(debate, position, student, text="Barges were cheap"):
-    return services.claim_create(
+    return make_claim(
         debate=debate,
         kind="argument",
         parent=position,
@@ -46,8 +47,8 @@ def test_notifications_page_lists_newest_first_with_unread_marked(
 ):
     first = propose(debate, position, student, "The first proposal")
     second = propose(debate, position, student, "The second proposal")
-    moderation.claim_approve(claim=first, actor=teacher)
-    moderation.claim_reject(claim=second, actor=teacher, reason="Repeats the first.")
+    services.claim_approve(claim=first, actor=teacher)
+    services.claim_reject(claim=second, actor=teacher, reason="Repeats the first.")
     client.force_login(student)
     html = client.get(reverse("debates:notifications")).content.decode()
     assert html.index("The second proposal") < html.index("The first proposal")
@@ -59,7 +60,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(
     client, debate, position, student, teacher, outsider
 ):
     claim = propose(debate, position, student)
-    moderation.claim_approve(claim=claim, actor=teacher)
+    services.claim_approve(claim=claim, actor=teacher)
     notification = Notification.objects.get(recipient=student)
     url = reverse("debates:notification_open", args=[notification.pk])
     client.force_login(outsider)
@@ -74,9 +75,9 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(
 
 def test_mark_all_read(client, debate, position, student, teacher):
     for n in range(3):
-        moderation.claim_approve(claim=propose(debate, position, student, f"P{n}"), actor=teacher)
+        services.claim_approve(claim=propose(debate, position, student, f"P{n}"), actor=teacher)
     other = UserFactory(username="other")
-    audit.notify(recipient=other, actor=teacher, verb="approved", message="Not yours")
+    notifications.notify(recipient=other, actor=teacher, verb="approved", message="Not yours")
     client.force_login(student)
     response = client.post(reverse("debates:notifications_read_all"))
     assert response.status_code == 302
@@ -89,7 +90,7 @@ def test_each_notification_is_emailed_once_the_act_commits(
 ):
     claim = propose(debate, position, student)
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.claim_approve(claim=claim, actor=teacher)
+        services.claim_approve(claim=claim, actor=teacher)
     # The student (approved) and the position's author, the moderator (answered).
     assert sorted(m.to[0] for m in mailoutbox) == ["moderator@example.org", "student@example.org"]
     approved = next(m for m in mailoutbox if m.to == ["student@example.org"])
@@ -103,14 +104,14 @@ def test_no_notification_or_email_for_acting_on_your_own_contribution(
         claim=position, base_version=1, text="Yes, through trade and tolls.", author=moderator
     )
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.claim_edit_approve(edit=edit, actor=moderator)
+        services.claim_edit_approve(edit=edit, actor=moderator)
     assert not Notification.objects.exists()
     assert mailoutbox == []
 
 
 def test_header_shows_unread_and_pending_counts(client, debate, position, student, moderator):
     propose(debate, position, student)
-    audit.notify(recipient=moderator, actor=student, verb="answered", message="Hello")
+    notifications.notify(recipient=moderator, actor=student, verb="answered", message="Hello")
     client.force_login(moderator)
     html = client.get("/").content.decode()
     assert reverse("debates:queue_all") in html

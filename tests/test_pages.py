@@ -8,7 +8,7 @@ from django.urls import reverse
 from debates import services
 from debates.models import Claim, Debate, Source
 
-from .factories import ARTICLE, ClaimFactory, DebateFactory, build_map
+from .factories import ARTICLE, ClaimFactory, DebateFactory, build_map, make_evidence
 
 
 def queries_for(client, url) -> int:
@@ -67,7 +67,7 @@ def test_map_and_reader_run_the_same_number_of_queries_at_10_and_500_claims(
 
     reader = f"{source.get_absolute_url()}?passage={passage.pk}"
     # With no notes at all Django skips the tag prefetch, so start from one note.
-    services.annotation_create(source=source, start=0, end=4, author=teacher, body="first")
+    services.annotation_create(source=source, start=0, end=4, actor=teacher, body="first")
     before = queries_for(client, reader)
     build_map(DebateFactory(owner=teacher, slug="more"), 500, passage=passage)
     for n in range(30):
@@ -75,12 +75,12 @@ def test_map_and_reader_run_the_same_number_of_queries_at_10_and_500_claims(
             source=source,
             start=n,
             end=n + 5,
-            author=teacher,
+            actor=teacher,
             body=f"note {n}",
             tags=["a", f"t{n}"],
             visibility="public",
         )
-        services.annotation_reply(parent=note, author=teacher, body="reply")
+        services.annotation_reply(actor=teacher, parent=note, body="reply")
     assert queries_for(client, reader) == before
     assert before <= 11  # the header adds one query: unread notifications and queue size
 
@@ -256,17 +256,17 @@ def test_a_debate_can_be_started_by_a_signed_in_person(client, student, source):
 def test_evidence_service_refuses_citing_a_passage_twice(debate, source, teacher):
     issue = ClaimFactory(debate=debate)
     passage = source.passages.first()
-    services.evidence_add(claim=issue, passage=passage, author=teacher, relation="context")
+    make_evidence(claim=issue, passage=passage, author=teacher, relation="context")
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="already cited"):
-        services.evidence_add(claim=issue, passage=passage, author=teacher)
+        make_evidence(claim=issue, passage=passage, author=teacher)
 
 
 def test_a_big_map_draws_its_top_levels_and_loads_deeper_replies_on_demand(
     client, teacher, source, django_assert_max_num_queries
 ):
-    from debates.views import MAP_EAGER_NODES
+    from debates.views.maps import MAP_EAGER_NODES
 
     big = DebateFactory(owner=teacher, slug="big")
     claims = build_map(big, 1000, passage=source.passages.get(label="Costs"))

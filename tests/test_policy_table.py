@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from debates import policy, services
 from debates.models import Claim, Debate, Evidence, Membership
 
-from .factories import UserFactory
+from .factories import UserFactory, make_claim, make_evidence
 
 PERSONAS = ["anonymous", "outsider", "viewer", "contributor", "moderator", "owner", "staff"]
 MODERATORS = {"moderator", "owner", "staff"}
@@ -106,19 +106,17 @@ def world(db, source):
         "owner": owner,
         "staff": UserFactory(username="staff", is_staff=True),
     }
-    debate = services.debate_create(title="Table", owner=owner, sources=[source])
+    debate = services.debate_create(title="Table", actor=owner, sources=[source])
     for role in ("viewer", "contributor", "moderator"):
         Membership.objects.create(user=people[role], debate=debate, role=role)
     published = Claim.Status.PUBLISHED
-    issue = services.claim_create(
-        debate=debate, kind="issue", text="Q?", author=owner, status=published
-    )
-    position = services.claim_create(
+    issue = make_claim(debate=debate, kind="issue", text="Q?", author=owner, status=published)
+    position = make_claim(
         debate=debate, kind="position", parent=issue, text="Yes", author=owner, status=published
     )
 
     def argument(author, status, text):
-        return services.claim_create(
+        return make_claim(
             debate=debate,
             kind="argument",
             parent=position,
@@ -136,7 +134,7 @@ def world(db, source):
         "pending": argument(people["viewer"], Claim.Status.PROPOSED, "Pending"),
         "rejected": rejected,
     }
-    targets["evidence"] = services.evidence_add(
+    targets["evidence"] = make_evidence(
         claim=targets["own_argument"],
         passage=source.passages.first(),
         author=people["contributor"],

@@ -6,10 +6,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from debates import revisions, services
+from debates import services
 from debates.models import Anchor, Annotation, Evidence, SourceRevision
+from debates.services import sources as source_services
 
-from .factories import ClaimFactory, DebateFactory, annotate_quote
+from .factories import ClaimFactory, DebateFactory, annotate_quote, make_evidence
 
 TEXT = """Harbours
 
@@ -23,7 +24,7 @@ Some councils recieve tolls from every barge that passes the bridge at high tide
 
 @pytest.fixture
 def harbour(db, teacher):
-    return services.source_import(text=TEXT, created_by=teacher)
+    return services.source_import(text=TEXT, actor=teacher)
 
 
 def note_on(source, quote, author, body="note"):
@@ -31,7 +32,7 @@ def note_on(source, quote, author, body="note"):
 
 
 def revise(source, text, user=None):
-    return revisions.source_revise(source=source, text=text, created_by=user)
+    return services.source_revise(source=source, text=text, actor=user or source.created_by)
 
 
 def located(annotation) -> str:
@@ -92,8 +93,10 @@ def test_a_duplicate_elsewhere_does_not_capture_the_anchor(harbour, teacher):
 def test_cited_passages_re_anchor_too_and_new_blocks_become_passages(harbour, teacher):
     debate = DebateFactory(owner=teacher)
     claim = ClaimFactory(debate=debate)
-    passage = services.passage_for_quote(source=harbour, quote="The merchants followed the water.")
-    services.evidence_add(claim=claim, passage=passage, author=teacher, relation="context")
+    passage = source_services.passage_for_quote(
+        source=harbour, quote="The merchants followed the water."
+    )
+    make_evidence(claim=claim, passage=passage, author=teacher, relation="context")
     revision = revise(harbour, "Intro line added.\n\n" + TEXT.split("\n", 1)[1])
     passage.anchor.refresh_from_db()
     assert passage.anchor.revision == revision and passage.anchor.status == "anchored"
@@ -157,7 +160,7 @@ EDIT = st.tuples(
 )
 @given(edits=st.lists(EDIT, min_size=1, max_size=6))
 def test_random_edits_never_lose_an_annotation(db, teacher, edits):
-    source = services.source_import(text=TEXT, created_by=teacher)
+    source = services.source_import(text=TEXT, actor=teacher)
     quotes = ["silted up within a century", "The merchants followed the water.", "tolls from every"]
     notes = [note_on(source, quote, teacher) for quote in quotes]
     words = source.current_revision.text.split(" ")
@@ -173,7 +176,7 @@ def test_random_edits_never_lose_an_annotation(db, teacher, edits):
     if new_text.strip() == source.current_revision.text.strip():
         return
     try:
-        revisions.source_revise(source=source, text=new_text)
+        services.source_revise(actor=teacher, source=source, text=new_text)
     except ValidationError:
         return  # an edit can leave no article (e.g. only a title); nothing is written then
     text = source.revisions.order_by("-number").first().text

@@ -5,8 +5,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from debates import search, services
+from debates import services
 from debates.models import Anchor, Annotation, Claim, Debate, Membership, Passage
+from debates.selectors import search
 
 from .factories import ClaimFactory, DebateFactory, annotate_quote, build_map
 
@@ -46,7 +47,7 @@ def test_seed_data_finds_every_kind(demo):
         source=demo.source,
         start=0,
         end=40,
-        author=owner,
+        actor=owner,
         body="Worth comparing with the sanctions regime of the 2010s.",
         visibility="public",
     )
@@ -149,9 +150,9 @@ def secrets(debate, source, teacher, student, moderator, outsider):
     )
     Membership.objects.create(user=student, debate=private_debate, role=Membership.Role.VIEWER)
     hidden = note(source, student, "A hiddenword remark.")
-    services.annotation_set_hidden(annotation=hidden, hidden=True)
+    type(hidden).objects.filter(pk=hidden.pk).update(hidden=True)
     deleted = note(source, student, "A deletedword remark.")
-    services.annotation_delete(annotation=deleted)
+    services.annotation_delete(actor=deleted.author, annotation=deleted)
     return {
         "private_note": note(source, student, "My privateword thought.", visibility="private"),
         "members_note": note(

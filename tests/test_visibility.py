@@ -36,7 +36,7 @@ def note_of(debate, source, people):
             source=source,
             start=start,
             end=start + len("rivers shape"),
-            author=people["author"],
+            actor=people["author"],
             debate=debate,
             body=f"A {visibility} zebra note",
             visibility=visibility,
@@ -90,7 +90,7 @@ def test_only_the_author_edits_or_deletes(client, people, note_of, viewer):
 
 def test_hidden_note_is_seen_by_its_author_and_moderators_only(client, source, people, note_of):
     note = note_of("public")
-    services.annotation_set_hidden(annotation=note, hidden=True)
+    type(note).objects.filter(pk=note.pk).update(hidden=True)
     for viewer, sees in [
         ("anonymous", False),
         ("outsider", False),

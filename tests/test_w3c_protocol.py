@@ -1,4 +1,4 @@
-"""The W3C Web Annotation Protocol endpoints (debates.w3c_views) and `import_annotations`.
+"""The W3C Web Annotation Protocol endpoints (debates.api.w3c) and `import_annotations`.
 
 Every document the endpoints serve is judged by the W3C WG's MUST schemas (must_failures).
 """
@@ -115,7 +115,7 @@ def test_annotation_iri_serves_conformant_jsonld_with_protocol_headers(source, t
 
 def test_reply_targets_its_parent_annotation_iri(source, teacher, student):
     parent = note(source, teacher, "Barges carried grain cheaply.")
-    reply = services.annotation_reply(parent=parent, author=student, body="Why cheaply?")
+    reply = services.annotation_reply(actor=student, parent=parent, body="Why cheaply?")
 
     document = Client().get(iri(reply)).json()
 
@@ -127,7 +127,9 @@ def test_reply_targets_its_parent_annotation_iri(source, teacher, student):
 def test_etag_changes_on_every_edit(source, teacher):
     annotation = note(source, teacher, "Floods destroyed harbours")
     before = Client().get(iri(annotation))["ETag"]
-    services.annotation_update(annotation=annotation, body="A note.", tags=[])
+    services.annotation_update(
+        actor=annotation.author, annotation=annotation, body="A note.", tags=[]
+    )
 
     assert Client().get(iri(annotation))["ETag"] != before
 
@@ -161,7 +163,7 @@ def test_head_and_options_answer_with_the_protocol_headers(source, teacher):
 
 def test_container_embeds_the_first_page_of_descriptions_by_default(source, teacher, student):
     first = note(source, teacher, "rivers shape the towns")
-    reply = services.annotation_reply(parent=first, author=student, body="Agreed.")
+    reply = services.annotation_reply(actor=student, parent=first, body="Agreed.")
     later = note(source, student, "Floods left fertile soil behind.", tags=["soil"])
 
     response = Client().get(container(source))
@@ -288,14 +290,14 @@ def test_page_query_count_does_not_grow_with_annotations(db, teacher, student, o
                 source=source,
                 start=start,
                 end=start + 4,
-                author=authors[i % 3],
+                actor=authors[i % 3],
                 body=f"Note {i}",
                 tags=[f"t{i % 4}"],
                 visibility="public" if i % 2 else "private",
             )
             assert text[start : start + 4].strip()
             if i % 5 == 0:
-                services.annotation_reply(parent=annotation, author=teacher, body="Reply")
+                services.annotation_reply(actor=authors[i % 3], parent=annotation, body="Reply")
         client = token_client(student)
         for query in ({}, {"page": 0}):
             with CaptureQueriesContext(connection) as queries:
@@ -505,7 +507,9 @@ def test_put_with_a_stale_etag_is_412(source, student):
     annotation = note(source, student, "Barges carried grain")
     client = token_client(student)
     read = client.get(iri(annotation))
-    services.annotation_update(annotation=annotation, body="Edited elsewhere.", tags=[])
+    services.annotation_update(
+        actor=annotation.author, annotation=annotation, body="Edited elsewhere.", tags=[]
+    )
 
     response = put(client, annotation, read.json(), **{"If-Match": read["ETag"]})
 
@@ -621,7 +625,7 @@ def _quotes(source) -> list[tuple]:
 
 def test_import_round_trips_an_exported_collection(source, teacher, student, tmp_path):
     root = note(source, teacher, "rivers shape the towns", tags=["geo", "towns"])
-    services.annotation_reply(parent=root, author=student, body="Agreed.")
+    services.annotation_reply(actor=student, parent=root, body="Agreed.")
     note(source, student, "rivers", body="", motivation="highlighting")  # the first "rivers"
     note(
         source, teacher, "Floods left fertile soil behind.", body="*Soil*", motivation="questioning"

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from debates import services
+from debates import policy, services
 from debates.models import Claim, Debate, Evidence, Membership, Source, SourceRevision
 
 from . import russia_nk_map as demo_map
@@ -69,24 +69,18 @@ def _ensure_source(owner) -> Source:
     if existing is not None:
         return existing.source
     return services.source_import(
+        actor=owner,
         text=text,
         author="Encyclopedia article (scraped)",
         licence="Demo content",
-        created_by=owner,
     )
 
 
 def _add_arguments(debate, source, parent, arguments, authors, counter) -> None:
     for spec in arguments:
         author = authors[next(counter) % len(authors)]
-        claim = services.claim_create(
-            debate=debate,
-            kind=Claim.Kind.ARGUMENT,
-            parent=parent,
-            relation=spec["stance"],
-            text=spec["text"],
-            author=author,
-            status=Claim.Status.PUBLISHED,
+        claim = services.claim_add(
+            actor=author, debate=debate, parent=parent, stance=spec["stance"], text=spec["text"]
         )
         for quote in spec["quotes"]:
             _cite(claim, source, quote, Evidence.Relation.SUPPORTS, author)
@@ -94,13 +88,8 @@ def _add_arguments(debate, source, parent, arguments, authors, counter) -> None:
 
 
 def _cite(claim, source, quote, relation, author) -> None:
-    passage = services.passage_for_quote(source=source, quote=quote, created_by=author)
-    services.evidence_add(
-        claim=claim,
-        passage=passage,
-        relation=relation,
-        author=author,
-        status=Evidence.Status.PUBLISHED,
+    services.evidence_attach(
+        actor=author, claim=claim, source=source, quote=quote, relation=relation
     )
 
 
@@ -111,23 +100,12 @@ def _build_map(debate, source, users) -> None:
     authors = [users["teacher"], users["moderator"], users["contributor"]]
     counter = itertools.count()
     for issue_spec in demo_map.MAP:
-        issue = services.claim_create(
-            debate=debate,
-            kind=Claim.Kind.ISSUE,
-            text=issue_spec["text"],
-            author=teacher,
-            status=Claim.Status.PUBLISHED,
-        )
+        issue = services.claim_add(actor=teacher, debate=debate, text=issue_spec["text"])
         for quote in issue_spec.get("quotes", []):
             _cite(issue, source, quote, Evidence.Relation.CONTEXT, teacher)
         for position_spec in issue_spec["positions"]:
-            position = services.claim_create(
-                debate=debate,
-                kind=Claim.Kind.POSITION,
-                parent=issue,
-                text=position_spec["text"],
-                author=teacher,
-                status=Claim.Status.PUBLISHED,
+            position = services.claim_add(
+                actor=teacher, debate=debate, parent=issue, text=position_spec["text"]
             )
             for quote in position_spec.get("quotes", []):
                 _cite(position, source, quote, Evidence.Relation.SUPPORTS, teacher)
@@ -146,15 +124,13 @@ APPROVED_QUOTE = (
 
 
 def _add_activity(debate, source, users) -> None:
-    from debates import editing, moderation
-
     student, moderator = users["student"], users["moderator"]
     positions = list(debate.claims.filter(kind=Claim.Kind.POSITION).order_by("order", "pk"))
     text = source.current_revision.text
 
     def propose(parent, stance, claim_text, quote):
         start = text.index(quote)
-        return editing.argument_with_evidence_add(
+        return services.argument_with_evidence_add(
             actor=student,
             parent=parent,
             stance=stance,
@@ -170,11 +146,11 @@ def _add_activity(debate, source, users) -> None:
         "Moscow presents its own restraint as a contribution to order in the region.",
         APPROVED_QUOTE,
     )
-    moderation.claim_approve(claim=approved, actor=moderator)
-    rejected = editing.claim_add(
+    services.claim_approve(claim=approved, actor=moderator)
+    rejected = services.claim_add(
         actor=student, debate=debate, parent=positions[1], stance="opposes", text="It is all bad."
     )
-    moderation.claim_reject(
+    services.claim_reject(
         claim=rejected,
         actor=moderator,
         reason="Too vague to weigh: say what is bad, and cite the passage that shows it.",
@@ -185,7 +161,7 @@ def _add_activity(debate, source, users) -> None:
         "For Moscow the peninsula is where the great powers' interests meet.",
         PENDING_QUOTE,
     )
-    moderation.flag_add(
+    services.flag_add(
         actor=student,
         reason="unclear",
         note="Which sanctions does this mean?",
@@ -201,17 +177,23 @@ def load_demo() -> DemoResult:
     created = debate is None
     if created:
         debate = services.debate_create(
+            actor=users["teacher"],
             title=demo_map.TITLE,
             slug=demo_map.SLUG,
             description=demo_map.DESCRIPTION,
-            owner=users["teacher"],
             visibility=Debate.Visibility.PUBLIC,
             contribution_mode=Debate.Mode.REVIEWED,
             sources=[source],
         )
-        _build_map(debate, source, users)
     for spec in DEMO_USERS:
-        services.membership_set(debate=debate, user=users[spec.username], role=spec.role)
+        if (
+            spec.role != Membership.Role.OWNER
+            and policy.role_in(users[spec.username], debate) != spec.role
+        ):
+            services.member_set(
+                actor=users["teacher"], debate=debate, user=users[spec.username], role=spec.role
+            )
     if created:
+        _build_map(debate, source, users)
         _add_activity(debate, source, users)
     return DemoResult(debate=debate, source=source, created_map=created)

@@ -6,9 +6,14 @@ one query per request, so a toolbar on each of 500 nodes costs no query per node
 
 from django import template
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from debates import editing, policy
+from debates import policy
 from debates.models import Claim
+from debates.models.maps import LIVE_STATUSES
+from debates.selectors.history import DiffRun, pending_edits_by_claim
+from debates.selectors.history import word_diff as diff_runs
 
 register = template.Library()
 
@@ -16,7 +21,7 @@ register = template.Library()
 def _pending_edits(request, debate) -> dict:
     cache = request.__dict__.setdefault("_crux_pending_edits", {})
     if debate.pk not in cache:
-        cache[debate.pk] = editing.pending_edits_by_claim(debate=debate, viewer=request.user)
+        cache[debate.pk] = pending_edits_by_claim(debate=debate, viewer=request.user)
     return cache[debate.pk]
 
 
@@ -50,7 +55,7 @@ def claim_tools(context, claim: Claim, node=None) -> dict:
     user = request.user if request is not None else None
     if user is None or not user.is_authenticated:
         return {"any": False, "label": claim.text[:60]}
-    live = claim.deleted_at is None and claim.status in editing.LIVE_STATUSES
+    live = claim.deleted_at is None and claim.status in LIVE_STATUSES
     can_reply = live and policy.can_add_claim(user, debate, claim)
     has_replies = bool(node.children) if node is not None else False
     deletable = policy.can_delete_claim(user, claim, debate, has_replies=has_replies)
@@ -84,7 +89,20 @@ def claim_tools(context, claim: Claim, node=None) -> dict:
     return tools
 
 
+_DIFF_TAGS = {"del": ("<del>", "</del>"), "ins": ("<ins>", "</ins>"), "same": ("", "")}
+
+
+@register.filter
+def diff_html(runs: list[DiffRun] | None) -> SafeString:
+    """A word diff's runs as HTML: removed words in <del>, added words in <ins>, escaped."""
+    out = []
+    for run in runs or ():
+        opening, closing = _DIFF_TAGS[run.kind]
+        out.append(f"{opening}{escape(run.text)}{closing}")
+    return mark_safe("".join(out))  # noqa: S308 - every run of text is escaped above
+
+
 @register.simple_tag
-def word_diff(old: str, new: str):
+def word_diff(old: str, new: str) -> SafeString:
     """`new` against `old`, word by word, with <del>/<ins> (escaped)."""
-    return editing.word_diff(old, new)
+    return diff_html(diff_runs(old, new))

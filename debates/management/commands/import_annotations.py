@@ -83,7 +83,7 @@ class Command(BaseCommand):
                 )
             try:
                 annotation = services.annotation_from_w3c(
-                    source=source, parsed=parsed, author=author, visibility=own, parent=parent
+                    actor=author, source=source, parsed=parsed, visibility=own, parent=parent
                 )
             except ValidationError as error:
                 raise CommandError(f"item {index}: {' '.join(error.messages)}") from None

@@ -1,9 +1,10 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from debates import services
+from debates import policy, services
 
 
 class Command(BaseCommand):
@@ -17,8 +18,16 @@ class Command(BaseCommand):
         parser.add_argument("--title", default="", help="Use this title instead of the text's.")
         parser.add_argument("--author", default="", help="Author or origin.")
         parser.add_argument("--url", default="", help="Where the text comes from.")
+        parser.add_argument(
+            "--user", default="", help="Username of the importer (default: the console)."
+        )
 
-    def handle(self, *args, path, title, author, url, **options):
+    def handle(self, *args, path, title, author, url, user, **options):
+        actor = policy.CONSOLE
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"No user called {user!r}.")
         file = Path(path)
         try:
             text = file.read_text(encoding="utf-8-sig")
@@ -27,7 +36,9 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             raise CommandError(f"{path} is not UTF-8 text.") from None
         try:
-            source = services.source_import(text=text, title=title, author=author, url=url)
+            source = services.source_import(
+                actor=actor, text=text, title=title, author=author, url=url
+            )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         passages = source.passages.count()

@@ -1,0 +1,52 @@
+"""Domain errors and the one table that turns them into HTTP statuses.
+
+Services raise these (and Django's `ValidationError`, `PermissionDenied`, `Http404`); pages
+and the API map them to a status with `status_for`, so a refused write answers the same way
+wherever it came from.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+
+
+class Conflict(Exception):
+    """The write lost a race or would repeat what exists: 409."""
+
+
+class EditConflict(Conflict):
+    """Someone saved the claim after the editor loaded it; carries the claim as now saved."""
+
+    def __init__(self, claim, base_version: int):
+        self.claim = claim
+        self.base_version = base_version
+        super().__init__(
+            f"“{claim}” was changed (now version {claim.version}) since you loaded version "
+            f"{base_version}."
+        )
+
+
+STATUS = (
+    (ValidationError, 400),
+    (PermissionDenied, 403),
+    (Http404, 404),
+    (ObjectDoesNotExist, 404),
+    (Conflict, 409),
+)
+
+
+def status_for(error: BaseException) -> int | None:
+    """The HTTP status a domain error answers with, or None for an unexpected error."""
+    for kind, status in STATUS:
+        if isinstance(error, kind):
+            return status
+    return None
+
+
+def messages_of(error: BaseException) -> list[str]:
+    """What to tell the person, as a list of sentences."""
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    text = str(error)
+    return [text] if text else []

@@ -1,0 +1,32 @@
+"""The Crux domain, one module per concern: sources and their passages, debate maps,
+annotations, and what moderation leaves behind.
+
+Invariants that one row can state are CHECK/UNIQUE constraints in the models; the one that
+spans rows (a claim's parent is of the right kind and in the same debate) is a database
+trigger installed by migration 0002, so no write path can break it.
+"""
+
+from .annotations import Annotation, Tag
+from .maps import Claim, ClaimEdit, ClaimLink, ClaimQuerySet, Debate, Evidence, Membership
+from .moderation import AuditEntry, Flag, Notification
+from .sources import QUOTE_CONTEXT, Anchor, Passage, Source, SourceRevision
+
+__all__ = [
+    "QUOTE_CONTEXT",
+    "Anchor",
+    "Annotation",
+    "AuditEntry",
+    "Claim",
+    "ClaimEdit",
+    "ClaimLink",
+    "ClaimQuerySet",
+    "Debate",
+    "Evidence",
+    "Flag",
+    "Membership",
+    "Notification",
+    "Passage",
+    "Source",
+    "SourceRevision",
+    "Tag",
+]

@@ -1,0 +1,73 @@
+"""Notifications: tell a person, in the app and by email once the write commits, what
+happened to their contribution; and mark notifications read."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .. import policy
+from ..models import (
+    Debate,
+    Notification,
+)
+from ._base import person
+
+log = logging.getLogger(__name__)
+
+
+def notify(
+    *, recipient, actor, verb: str, message: str, url: str = "", debate: Debate | None = None
+) -> Notification | None:
+    """An in-app notification plus an email; None when there is nobody else to tell."""
+    if recipient is None or (actor is not None and getattr(actor, "pk", None) == recipient.pk):
+        return None
+    if debate is not None and not policy.can_view_debate(recipient, debate):
+        return None  # e.g. removed from a private debate: tell them nothing of it
+    if verb not in Notification.Verb.values:
+        raise ValueError(f"Unknown notification verb {verb!r}")
+    notification = Notification.objects.create(
+        recipient=recipient,
+        actor=person(actor),
+        verb=verb,
+        debate=debate,
+        message=message[:300],
+        url=url[:500],
+    )
+    if recipient.email:
+        transaction.on_commit(lambda: _email(notification))
+    return notification
+
+
+def _email(notification: Notification) -> None:
+    base = getattr(settings, "CRUX_SITE_URL", "").rstrip("/")
+    link = f"\n\n{base}{notification.url}" if notification.url else ""
+    try:
+        send_mail(
+            subject=f"Crux: {notification.message[:120]}",
+            message=f"{notification.message}{link}\n\n— Crux",
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+    except Exception:  # a mail server being down must not break the act that was done
+        log.exception("Could not email notification %s", notification.pk)
+
+
+def notification_read(*, actor, notification: Notification) -> Notification:
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied("This notification is someone else's.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_read_all(*, actor) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
