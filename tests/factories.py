@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from debates import services
-from debates.models import Claim, Debate, Evidence, Membership, Passage
+from debates.models import Claim, Debate, Evidence, Membership, Passage, Source
 
 # The scraped style puts a whole section on one line, so lines here are long.
 ARTICLE = """A Test Article
@@ -36,8 +36,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def source_factory(text: str = ARTICLE, **kwargs):
-    return services.source_import(text=text, **kwargs)
+def source_factory(text: str = ARTICLE, visibility: str = Source.Visibility.PUBLIC, **kwargs):
+    """An imported source; public unless asked otherwise, so the suite's readers may open it
+    (a real import is private by default)."""
+    source = services.source_import(text=text, **kwargs)
+    if source.visibility != visibility:
+        Source.objects.filter(pk=source.pk).update(visibility=visibility)
+        source.visibility = visibility
+    return source
 
 
 class DebateFactory(factory.django.DjangoModelFactory):
