@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -646,3 +647,13 @@ def test_staff_delete_debates_with_the_admins_bulk_action(
     assert response.status_code == 302
     assert not Debate.objects.filter(pk=debate.pk).exists()
     check_notes_kept(members_notes, public_note, [student, moderator])
+
+
+def test_a_claim_with_replies_still_cannot_be_deleted_on_its_own(full_debate):
+    """Deleting a debate takes its whole tree; one claim with replies stays undeletable
+    (claims are soft-deleted; a hard delete would orphan its replies)."""
+    debate, _, _ = full_debate
+    issue = debate.claims.get(kind="issue")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        issue.delete()
+    assert Claim.objects.filter(pk=issue.pk).exists()
