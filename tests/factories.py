@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from debates import policy, services
-from debates.models import Claim, Debate, Evidence, Membership, Passage
+from debates.models import Claim, Debate, Evidence, Membership, Passage, Source
 from debates.services.claims import _claim_insert
 from debates.services.evidence import _evidence_insert
 
@@ -38,8 +38,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def source_factory(text: str = ARTICLE, created_by=None, **kwargs):
-    return services.source_import(actor=created_by or policy.CONSOLE, text=text, **kwargs)
+def source_factory(
+    text: str = ARTICLE, created_by=None, visibility: str = Source.Visibility.PUBLIC, **kwargs
+):
+    """An imported source; public unless asked otherwise, so the suite's readers may open it
+    (a real import is private by default)."""
+    return services.source_import(
+        actor=created_by or policy.CONSOLE, text=text, visibility=visibility, **kwargs
+    )
 
 
 def make_claim(**fields) -> Claim:

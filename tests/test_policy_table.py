@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from debates import policy, services
 from debates.models import Claim, Debate, Evidence, Membership
@@ -28,6 +29,8 @@ EVERYONE = set(PERSONAS)
 #   pending        an argument the viewer proposed, not yet reviewed
 #   rejected       an argument of the viewer's that a moderator rejected
 #   evidence       a published evidence link by the contributor
+#   under_deleted  a published argument by the contributor under a deleted position
+#   under_rejected a published argument by the contributor under a rejected position
 TABLE: list[tuple[str, str | None, str, str, set[str]]] = [
     # Seeing the debate follows its visibility.
     ("view", None, "reviewed", "public", EVERYONE),
@@ -40,6 +43,11 @@ TABLE: list[tuple[str, str | None, str, str, set[str]]] = [
     ("view_claim", "rejected", "reviewed", "public", {"viewer", *MODERATORS}),
     ("view_history", "position", "reviewed", "public", EVERYONE),
     ("view_history", "pending", "reviewed", "public", {"viewer", *MODERATORS}),
+    # A claim under a deleted or rejected claim is off the map: moderators only (M1).
+    ("view_claim", "under_deleted", "reviewed", "public", MODERATORS),
+    ("view_claim", "under_rejected", "reviewed", "public", MODERATORS),
+    ("view_history", "under_deleted", "reviewed", "public", MODERATORS),
+    ("view_history", "under_rejected", "reviewed", "public", MODERATORS),
     # Adding: issues are moderators'; positions and arguments follow the mode.
     ("add_claim", None, "open", "public", MODERATORS),
     ("add_claim", None, "reviewed", "public", MODERATORS),
@@ -127,12 +135,33 @@ def world(db, source):
         )
 
     rejected = argument(people["viewer"], Claim.Status.REJECTED, "Rejected")
+
+    def under_cut(**cut):
+        """A published argument by the contributor under a position then deleted or
+        rejected (`cut`: the position's fields after the cut)."""
+        cut_position = services.claim_create(
+            debate=debate, kind="position", parent=issue, text="No", author=owner, status=published
+        )
+        below = services.claim_create(
+            debate=debate,
+            kind="argument",
+            parent=cut_position,
+            relation="supports",
+            text="Below the cut",
+            author=people["contributor"],
+            status=published,
+        )
+        Claim.objects.filter(pk=cut_position.pk).update(**cut)
+        return below
+
     targets = {
         "position": position,
         "own_argument": argument(people["contributor"], published, "Mine"),
         "viewer_arg": argument(people["viewer"], published, "The viewer's"),
         "pending": argument(people["viewer"], Claim.Status.PROPOSED, "Pending"),
         "rejected": rejected,
+        "under_deleted": under_cut(deleted_at=timezone.now()),
+        "under_rejected": under_cut(status=Claim.Status.REJECTED),
     }
     targets["evidence"] = make_evidence(
         claim=targets["own_argument"],

@@ -73,6 +73,7 @@ def _ensure_source(owner) -> Source:
         text=text,
         author="Encyclopedia article (scraped)",
         licence="Demo content",
+        visibility=Source.Visibility.PUBLIC,
     )
 
 

@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .sources import Passage, Source
+
+
+def _release_members_only_notes(debates: models.QuerySet) -> None:
+    """Notes for the members of `debates` become private notes of their authors.
+
+    `Annotation.debate` is SET_NULL, but a members-only note must name its debate (the
+    `debate_visibility_names_a_debate` constraint): without this, deleting such a debate
+    fails. The notes are their authors', so they are kept, for their authors alone.
+    """
+    from .annotations import Annotation
+
+    Annotation.objects.filter(debate__in=debates, visibility=Annotation.Visibility.DEBATE).update(
+        visibility=Annotation.Visibility.PRIVATE, updated_at=timezone.now()
+    )
+
+
+class DebateQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete the debates (with their claims, links, evidence, flags, audit log and
+        notifications); their members-only notes are kept as their authors' private notes."""
+        with transaction.atomic(using=self.db):
+            _release_members_only_notes(self)
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class Debate(models.Model):
@@ -37,6 +63,8 @@ class Debate(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DebateQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at", "pk"]
 
@@ -45,6 +73,14 @@ class Debate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("debates:map", args=[self.slug])
+
+    def delete(self, using=None, keep_parents=False):
+        """Delete the debate with everything in it; its members-only notes stay, private to
+        their authors (see `DebateQuerySet.delete`)."""
+        using = using or router.db_for_write(Debate, instance=self)
+        with transaction.atomic(using=using):
+            _release_members_only_notes(Debate.objects.using(using).filter(pk=self.pk))
+            return super().delete(using=using, keep_parents=keep_parents)
 
 
 class Membership(models.Model):
@@ -109,8 +145,10 @@ class Claim(models.Model):
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # RESTRICT, not PROTECT: a claim with replies cannot be deleted on its own, but a
+    # debate's delete takes its whole tree at once.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="children"
     )
     relation = models.CharField(max_length=10, choices=Relation.choices, blank=True)
     text = models.TextField()

@@ -13,7 +13,15 @@ QUOTE_CONTEXT = 32
 
 
 class Source(models.Model):
-    """A document that maps are grounded in. Its text lives in immutable revisions."""
+    """A document that maps are grounded in. Its text lives in immutable revisions.
+
+    A public source is everyone's reading; a private one is for its importer, staff and the
+    members of the debates grounded in it. Imports are private unless the importer says so.
+    """
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        PRIVATE = "private", "Private"
 
     title = models.CharField(max_length=300)
     author = models.CharField(
@@ -26,6 +34,9 @@ class Source(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
     # Points at the newest revision so the reader needs no "latest" subquery.
     current_revision = models.ForeignKey(
         "SourceRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

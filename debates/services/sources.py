@@ -81,9 +81,12 @@ def source_import(
     url: str = "",
     licence: str = "",
     language: str = "en",
+    visibility: str = Source.Visibility.PRIVATE,
 ) -> Source:
     """A new source from an article's text: its first revision and structural passages."""
     require(policy.can_import_source(actor), "Log in to import a source.")
+    if visibility not in Source.Visibility.values:
+        raise ValidationError("Choose whether the source is public or private.")
     created_by = person(actor)
     if len(text) > MAX_SOURCE_CHARS:
         raise ValidationError(
@@ -99,6 +102,7 @@ def source_import(
         url=url,
         licence=licence,
         language=language or "en",
+        visibility=visibility,
         created_by=created_by,
     )
     revision = SourceRevision.objects.create(
