@@ -278,16 +278,16 @@ def test_one_notify_per_committed_transaction_per_debate_and_none_on_rollback(te
     conn = listener()
     try:
         with transaction.atomic():
-            issue = ClaimFactory(debate=first, text="Issue one?")
-            ClaimFactory(debate=first, kind="position", parent=issue, relation="answers")
-            ClaimFactory(debate=second, text="Issue two?")
+            issue = services.claim_add(actor=teacher, debate=first, text="Issue one?")
+            services.claim_add(actor=teacher, debate=first, parent=issue, text="Yes")
+            services.claim_add(actor=teacher, debate=second, text="Issue two?")
         notes = heard(conn)
         assert sorted(n["debate"] for n in notes) == [first.pk, second.pk]
         stamps = {n["debate"]: n["stamp"] for n in notes}
         assert stamps[first.pk] == live.debate_stamp(debate_id=first.pk)
 
         with pytest.raises(RuntimeError), transaction.atomic():
-            ClaimFactory(debate=first, text="Never committed?")
+            services.claim_add(actor=teacher, debate=first, text="Never committed?")
             raise RuntimeError("abort")
         assert heard(conn, 0.5) == []
     finally:
