@@ -2,6 +2,8 @@
 
 The schemas live in ``shared/conformance/w3c-annotation-model/`` beside the repository and are read
 at run time, never copied into the project, so the tests always judge against the upstream text.
+A clone with nothing beside it skips the tests that need them; CI sets CRUX_REQUIRE_SHARED=1 so
+there a missing folder fails instead.
 See that folder's README.md for why the definitions are registered under their bare ids.
 """
 
@@ -31,14 +33,17 @@ MUST_LISTS = {
 
 
 def conformance_root() -> Path:
-    """The shared schema folder; a missing folder is a broken checkout, so fail loudly."""
+    """The shared schema folder. Without it the tests that need it skip, naming what is missing;
+    with CRUX_REQUIRE_SHARED set (as CI sets it) a missing folder is a failure."""
     if not (CONFORMANCE_ROOT / "definitions").is_dir():
-        pytest.fail(
-            f"W3C conformance schemas not found at {CONFORMANCE_ROOT}; the repository needs "
-            "shared/conformance/w3c-annotation-model/ checked out beside it (or set "
-            "CRUX_SHARED_DIR to the shared folder)",
-            pytrace=False,
+        missing = (
+            f"W3C Web Annotation conformance schemas not found at {CONFORMANCE_ROOT}: they come "
+            "from shared/conformance/w3c-annotation-model/ beside the repository (or set "
+            "CRUX_SHARED_DIR to the shared folder)"
         )
+        if os.environ.get("CRUX_REQUIRE_SHARED"):
+            pytest.fail(f"{missing}; CRUX_REQUIRE_SHARED is set, so this fails", pytrace=False)
+        pytest.skip(missing)
     return CONFORMANCE_ROOT
 
 

@@ -108,7 +108,7 @@ def _check_stored(article: ParsedArticle) -> None:
         raise ArticleError(f"The stored article has an unknown format {article.format!r}.")
     position = 0
     for section in article.sections:
-        spans = [(b.start, b.end) for b in section.blocks]
+        spans: list[tuple[int | None, int | None]] = [(b.start, b.end) for b in section.blocks]
         if section.heading_start is not None or section.heading_end is not None:
             spans.insert(0, (section.heading_start, section.heading_end))
         for block in section.blocks:
