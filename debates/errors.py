@@ -44,6 +44,18 @@ def status_for(error: BaseException) -> int | None:
     return None
 
 
+DOMAIN_ERRORS: tuple[type[BaseException], ...] = tuple(kind for kind, _ in STATUS)
+"""Every error `status_for` answers for: what a page catches around a service call."""
+
+
+def form_status(error: BaseException) -> int | None:
+    """The status of a refusal that a page shows beside the form it came from (400, 409);
+    None for those that get a page of their own (403, 404) or are not domain errors (500),
+    which the page lets Django's handlers answer."""
+    status = status_for(error)
+    return status if status in (400, 409) else None
+
+
 def messages_of(error: BaseException) -> list[str]:
     """What to tell the person, as a list of sentences."""
     if isinstance(error, ValidationError):

@@ -4,8 +4,12 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+
+from accounts import services
 
 User = get_user_model()
 
@@ -116,3 +120,40 @@ def test_profile_shows_display_name_and_can_be_edited(client, student):
 def test_profile_edit_needs_login(client, db):
     response = client.get(reverse("accounts:profile_edit"))
     assert response.status_code == 302
+
+
+def test_a_refused_profile_edit_does_not_show_the_unsaved_name(client, student):
+    client.force_login(student)
+    response = client.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": "Unsaved Name", "email": "not-an-email", "bio": ""},
+    )
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    assert response.context["user"].display_name != "Unsaved Name"
+    student.refresh_from_db()
+    assert student.display_name != "Unsaved Name"
+
+
+def test_sign_up_service_checks_what_the_form_checks(db):
+    User.objects.create_user("taken", "taken@example.org", "x-pass-word-1")
+    with pytest.raises(ValidationError, match="email address already exists"):
+        services.user_signup(username="ada", email="Taken@example.org", password="long-phrase-9")
+    with pytest.raises(ValidationError, match="too short"):
+        services.user_signup(username="ada", email="ada@example.org", password="123")
+    with pytest.raises(ValidationError, match="username already exists"):
+        services.user_signup(username="taken", email="ada@example.org", password="long-phrase-9")
+    ada = services.user_signup(
+        username="ada", email="ada@example.org", password="long-phrase-9", display_name=" Ada "
+    )
+    assert ada.check_password("long-phrase-9") and ada.public_name == "Ada"
+
+
+def test_profile_update_is_the_actors_own(student):
+    with pytest.raises(PermissionDenied):
+        services.profile_update(actor=AnonymousUser(), display_name="X", email="", bio="")
+    with pytest.raises(ValidationError):
+        services.profile_update(actor=student, display_name="x" * 81, email="", bio="")
+    services.profile_update(actor=student, display_name="Stu", email="stu@example.org", bio="Hi")
+    student.refresh_from_db()
+    assert (student.display_name, student.email, student.bio) == ("Stu", "stu@example.org", "Hi")

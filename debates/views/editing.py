@@ -5,15 +5,23 @@ POST redirects back to the map (or the claim page) with a message. With htmx the
 returns just the form, loaded into a panel under the claim; a successful POST returns the
 refreshed `#map-tree`, and a refused one returns the form again (400, or 409 for a stale
 edit) retargeted into the same panel.
+
+The thirteen edit views have one shape: `@edit_view(load)` loads the debate and the object
+(404 when the viewer may not see it); the view builds its form and returns an `Edit` (what
+the form shows, the one service call it makes, and who may have the form); `_run` shows it
+or calls the service, turning refusals into statuses with `errors.form_status`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,7 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import policy, selectors, services
-from ..errors import EditConflict
+from ..errors import DOMAIN_ERRORS, EditConflict, form_status, messages_of
 from ..forms import editing as edit_forms
 from ..models import Claim, ClaimLink, Debate, Evidence
 from ..models.maps import LIVE_STATUSES
@@ -146,28 +154,82 @@ def _done(
     return redirect(_next_url(request) or _map_anchor(debate, claim))
 
 
-def _refused(form, error: ValidationError) -> None:
-    form.add_error(None, error)
+@dataclass
+class Edit:
+    """One in-place form as its view describes it; `_run` shows it or carries it out.
+
+    `form` is bound on POST. `write(cleaned_data)` calls the one service the form is for and
+    returns the message to show and the claim it concerns. `allowed()` says whether the
+    person may have this form at all (403 with `refusal` if not): it is asked only when the
+    form is shown, since on POST the service asks the policy itself. `page()` is the rest
+    of what the form shows. `conflict(error)` answers a 409 (the service has passed its
+    permission check by then); `done(message, claim)` replaces `_done` after the write.
+    """
+
+    form: forms.Form
+    page: Callable[[], dict]
+    write: Callable[[dict], tuple[str, Claim | None]]
+    allowed: Callable[[], bool]
+    refusal: str
+    conflict: Callable[[EditConflict], HttpResponse] | None = None
+    done: Callable[[str, Claim | None], HttpResponse] | None = None
 
 
-def _form_or_write(
-    request: HttpRequest, context: dict, write: Callable[[dict], tuple[str, Claim | None]]
-) -> HttpResponse:
-    """The shape of every in-place form: a GET shows `context["form"]`; a POST with a valid
-    form calls `write(cleaned_data)`, which does the act and returns the message and the
-    claim it concerns for `_done`. A ValidationError from it, or an invalid form, shows the
-    form again (400)."""
-    form = context["form"]
+def edit_view(load: Callable[[HttpRequest, Debate, int], object] | None = None, key: str = "pk"):
+    """The prologue the edit views share: logged in, GET or POST, the debate (404 unless
+    the viewer may see it) and, with `load`, the claim, evidence or link the URL's `key`
+    names (404 likewise). The view gets `(request, debate[, obj], **rest)` and returns an
+    `Edit`, which `_run` shows or carries out."""
+
+    def decorate(view: Callable[..., Edit]) -> Callable[..., HttpResponse]:
+        @login_required
+        @require_http_methods(["GET", "POST"])
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
+            debate = maps._debate_for(request, slug)
+            loaded = (load(request, debate, kwargs.pop(key)),) if load is not None else ()
+            return _run(request, debate, view(request, debate, *loaded, **kwargs))
+
+        return wrapper
+
+    return decorate
+
+
+def _run(request: HttpRequest, debate: Debate, edit: Edit) -> HttpResponse:
+    """A GET shows the form; a POST with a valid form writes and says so (`_done`). An
+    invalid form shows it again (400); so does a refusal from the service, with the status
+    `errors.form_status` gives it (400, or 409), while a 403 or 404 is raised for Django's
+    pages as the service raised it."""
+    form = edit.form
     if request.method != "POST":
-        return _form_response(request, context)
+        return _show(request, debate, edit)
     if form.is_valid():
         try:
-            message, claim = write(form.cleaned_data)
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            return _done(request, context["debate"], message, claim)
-    return _form_response(request, context, status=400)
+            message, claim = edit.write(form.cleaned_data)
+        except DOMAIN_ERRORS as error:
+            status = form_status(error)
+            if status is None:
+                raise
+            if isinstance(error, EditConflict) and edit.conflict is not None:
+                return edit.conflict(error)
+            form.add_error(None, messages_of(error))
+            return _show(request, debate, edit, status=status)
+        if edit.done is not None:
+            return edit.done(message, claim)
+        return _done(request, debate, message, claim)
+    return _show(request, debate, edit, status=400)
+
+
+def _show(request: HttpRequest, debate: Debate, edit: Edit, *, status: int = 200) -> HttpResponse:
+    if not edit.allowed():
+        raise PermissionDenied(edit.refusal)
+    context = {"debate": debate, "form": edit.form, **edit.page()}
+    return _form_response(request, context, status=status)
+
+
+def _data(request: HttpRequest):
+    """What a form is bound to: the POST, or nothing on GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def _status_words(status: str, published: str, proposed: str) -> str:
@@ -183,11 +245,9 @@ def panel_close(request: HttpRequest) -> HttpResponse:
 # --- add -------------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_add(request: HttpRequest, slug: str) -> HttpResponse:
+@edit_view()
+def claim_add(request: HttpRequest, debate: Debate) -> Edit:
     """A new issue (no parent), position or argument (`parent`, with a `stance`)."""
-    debate = maps._debate_for(request, slug)
     data = request.POST if request.method == "POST" else request.GET
     parent = None
     if data.get("parent"):
@@ -195,33 +255,24 @@ def claim_add(request: HttpRequest, slug: str) -> HttpResponse:
             parent = _claim_for(request, debate, int(data["parent"]))
         except ValueError:
             raise Http404("No such claim.") from None
-    if not policy.can_add_claim(request.user, debate, parent):
-        raise PermissionDenied(
-            "Only moderators start new issues."
-            if parent is None
-            else "You cannot add claims to this debate."
-        )
     initial = {"stance": data.get("stance") or "supports"}
-    form = edit_forms.ClaimAddForm(
-        request.POST if request.method == "POST" else None, parent=parent, initial=initial
-    )
+    form = edit_forms.ClaimAddForm(_data(request), parent=parent, initial=initial)
     kind = services.kind_under(parent)
-    status = policy.contribution_status(request.user, debate)
-    context = {
-        "debate": debate,
-        "claim": parent,
-        "form": form,
-        "action": reverse("debates:claim_add", args=[debate.slug]),
-        "hidden": {"parent": parent.pk if parent else ""},
-        "heading": f"Add {'a' if kind == 'position' else 'an'} {kind}",
-        "intro": _status_words(
-            status,
-            "It is published at once.",
-            "A moderator reviews it before others see it.",
-        ),
-        "submit": f"Add the {kind}",
-        "panel_id": _panel(parent),
-    }
+
+    def page():
+        return {
+            "claim": parent,
+            "action": reverse("debates:claim_add", args=[debate.slug]),
+            "hidden": {"parent": parent.pk if parent else ""},
+            "heading": f"Add {'a' if kind == 'position' else 'an'} {kind}",
+            "intro": _status_words(
+                policy.contribution_status(request.user, debate),
+                "It is published at once.",
+                "A moderator reviews it before others see it.",
+            ),
+            "submit": f"Add the {kind}",
+            "panel_id": _panel(parent),
+        }
 
     def write(data):
         claim = services.claim_add(
@@ -238,38 +289,41 @@ def claim_add(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return message, claim
 
-    return _form_or_write(request, context, write)
+    return Edit(
+        form,
+        page,
+        write,
+        allowed=lambda: policy.can_add_claim(request.user, debate, parent),
+        refusal=(
+            "Only moderators start new issues."
+            if parent is None
+            else "You cannot add claims to this debate."
+        ),
+    )
 
 
 # --- edit ------------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    claim = _claim_for(request, debate, pk)
-    edit_status = policy.edit_status(request.user, claim, debate)
-    if edit_status is None:
-        raise PermissionDenied("You cannot edit this claim.")
+@edit_view(_claim_for)
+def claim_edit(request: HttpRequest, debate: Debate, claim: Claim) -> Edit:
     form = edit_forms.ClaimEditForm(
-        request.POST if request.method == "POST" else None,
-        initial={"text": claim.text, "version": claim.version},
+        _data(request), initial={"text": claim.text, "version": claim.version}
     )
-    context = {
-        "debate": debate,
-        "claim": claim,
-        "form": form,
-        "action": reverse("debates:claim_edit", args=[debate.slug, claim.pk]),
-        "heading": "Edit the claim",
-        "intro": _status_words(
-            edit_status,
-            f"Saving makes version {claim.version + 1}.",
-            "Your edit waits for a moderator; until then the approved text stays shown.",
-        ),
-        "submit": "Save",
-        "panel_id": _panel(claim),
-    }
+
+    def page():
+        return {
+            "claim": claim,
+            "action": reverse("debates:claim_edit", args=[debate.slug, claim.pk]),
+            "heading": "Edit the claim",
+            "intro": _status_words(
+                policy.edit_status(request.user, claim, debate),
+                f"Saving makes version {claim.version + 1}.",
+                "Your edit waits for a moderator; until then the approved text stays shown.",
+            ),
+            "submit": "Save",
+            "panel_id": _panel(claim),
+        }
 
     def write(data):
         result = services.claim_edit(
@@ -282,10 +336,14 @@ def claim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
         return message, claim
 
-    try:
-        return _form_or_write(request, context, write)
-    except EditConflict as conflict:
-        return _conflict(request, debate, conflict, form.cleaned_data["text"])
+    return Edit(
+        form,
+        page,
+        write,
+        allowed=lambda: policy.edit_status(request.user, claim, debate) is not None,
+        refusal="You cannot edit this claim.",
+        conflict=lambda error: _conflict(request, debate, error, form.cleaned_data["text"]),
+    )
 
 
 def _conflict(
@@ -314,39 +372,32 @@ def _conflict(
 # --- restructure -----------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_reorder(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    claim = _claim_for(request, debate, pk)
-    if not policy.can_restructure(request.user, debate):
-        raise PermissionDenied("Only moderators reorder the map.")
-    form = edit_forms.ActionForm()
-    context = {
-        "debate": debate,
-        "claim": claim,
-        "form": form,
-        "action": reverse("debates:claim_reorder", args=[debate.slug, claim.pk]),
-        "heading": "Move among its siblings",
-        "choices": [("up", "↑ Move up"), ("down", "↓ Move down")],
-        "panel_id": _panel(claim),
-    }
+@edit_view(_claim_for)
+def claim_reorder(request: HttpRequest, debate: Debate, claim: Claim) -> Edit:
+    def page():
+        return {
+            "claim": claim,
+            "action": reverse("debates:claim_reorder", args=[debate.slug, claim.pk]),
+            "heading": "Move among its siblings",
+            "choices": [("up", "↑ Move up"), ("down", "↓ Move down")],
+            "panel_id": _panel(claim),
+        }
 
     def write(data):
         direction = request.POST.get("direction", "")
         services.claim_reorder(actor=request.user, claim=claim, direction=direction)
         return "The claim is moved.", claim
 
-    return _form_or_write(request, context, write)
+    return Edit(
+        edit_forms.ActionForm(),
+        page,
+        write,
+        allowed=lambda: policy.can_restructure(request.user, debate),
+        refusal="Only moderators reorder the map.",
+    )
 
 
-def _parent_view(request: HttpRequest, slug: str, pk: int, *, linking: bool) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    claim = _claim_for(request, debate, pk)
-    if not policy.can_restructure(request.user, debate):
-        raise PermissionDenied(
-            "Only moderators cross-link claims." if linking else "Only moderators move claims."
-        )
+def _parent_edit(request: HttpRequest, debate: Debate, claim: Claim, *, linking: bool) -> Edit:
     parents = selectors.valid_parents(claim=claim, exclude_current=True)
     if linking:
         linked = set(claim.links_out.values_list("parent_id", flat=True))
@@ -354,28 +405,32 @@ def _parent_view(request: HttpRequest, slug: str, pk: int, *, linking: bool) -> 
     elif claim.kind == Claim.Kind.ARGUMENT and claim.parent is not None:
         # An argument may stay where it is and only change its stance.
         parents = [claim.parent, *parents]
-    form = edit_forms.ParentForm(
-        request.POST if request.method == "POST" else None, claim=claim, parents=parents
-    )
+    form = edit_forms.ParentForm(_data(request), claim=claim, parents=parents)
     name = "claim_link" if linking else "claim_move"
-    context = {
-        "debate": debate,
-        "claim": claim,
-        "form": form,
-        "action": reverse(f"debates:{name}", args=[debate.slug, claim.pk]),
-        "heading": "Cross-link under a second parent" if linking else "Move under another parent",
-        "intro": (
+
+    def page():
+        links = list(claim.links_out.select_related("parent").order_by("pk")) if linking else []
+        intro = (
             "The claim stays where it is and also appears, as a reference, under the claim "
             "you choose."
             if linking
             else "The claim moves with everything under it."
-        ),
-        "submit": "Cross-link" if linking else "Move",
-        "panel_id": _panel(claim),
-        "links": (list(claim.links_out.select_related("parent").order_by("pk")) if linking else []),
-    }
-    if not parents and not context["links"]:
-        context["intro"] = "There is no claim of the right kind to put it under."
+        )
+        return {
+            "claim": claim,
+            "action": reverse(f"debates:{name}", args=[debate.slug, claim.pk]),
+            "heading": (
+                "Cross-link under a second parent" if linking else "Move under another parent"
+            ),
+            "intro": (
+                intro
+                if parents or links
+                else "There is no claim of the right kind to put it under."
+            ),
+            "submit": "Cross-link" if linking else "Move",
+            "panel_id": _panel(claim),
+            "links": links,
+        }
 
     def write(data):
         service = services.claim_link if linking else services.claim_move
@@ -384,115 +439,131 @@ def _parent_view(request: HttpRequest, slug: str, pk: int, *, linking: bool) -> 
         )
         return ("The cross-link is added." if linking else "The claim is moved."), claim
 
-    return _form_or_write(request, context, write)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _parent_view(request, slug, pk, linking=False)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _parent_view(request, slug, pk, linking=True)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_unlink(request: HttpRequest, slug: str, link_pk: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    link = get_object_or_404(
-        ClaimLink.objects.select_related("claim", "parent"), debate=debate, pk=link_pk
+    return Edit(
+        form,
+        page,
+        write,
+        allowed=lambda: policy.can_restructure(request.user, debate),
+        refusal="Only moderators cross-link claims." if linking else "Only moderators move claims.",
     )
-    claim = _claim_for(request, debate, link.claim_id)
-    if not policy.can_restructure(request.user, debate):
-        raise PermissionDenied("Only moderators remove cross-links.")
-    form = edit_forms.ActionForm()
-    context = {
-        "debate": debate,
-        "claim": claim,
-        "form": form,
-        "action": reverse("debates:claim_unlink", args=[debate.slug, link.pk]),
-        "heading": "Remove the cross-link",
-        "intro": f"It will no longer appear under “{link.parent.text}”.",
-        "submit": "Remove the cross-link",
-        "danger": True,
-        "panel_id": _panel(claim),
-    }
-    if request.method == "POST":
+
+
+@edit_view(_claim_for)
+def claim_move(request: HttpRequest, debate: Debate, claim: Claim) -> Edit:
+    return _parent_edit(request, debate, claim, linking=False)
+
+
+@edit_view(_claim_for)
+def claim_link(request: HttpRequest, debate: Debate, claim: Claim) -> Edit:
+    return _parent_edit(request, debate, claim, linking=True)
+
+
+def _link_for(request: HttpRequest, debate: Debate, pk: int) -> ClaimLink:
+    """The cross-link, or 404 when the viewer may not see the claim it links."""
+    link = get_object_or_404(
+        ClaimLink.objects.select_related("claim", "parent"), debate=debate, pk=pk
+    )
+    link.claim = _claim_for(request, debate, link.claim_id)
+    return link
+
+
+@edit_view(_link_for, key="link_pk")
+def claim_unlink(request: HttpRequest, debate: Debate, link: ClaimLink) -> Edit:
+    claim = link.claim
+
+    def page():
+        return {
+            "claim": claim,
+            "action": reverse("debates:claim_unlink", args=[debate.slug, link.pk]),
+            "heading": "Remove the cross-link",
+            "intro": f"It will no longer appear under “{link.parent.text}”.",
+            "submit": "Remove the cross-link",
+            "danger": True,
+            "panel_id": _panel(claim),
+        }
+
+    def write(data):
         services.claim_unlink(actor=request.user, link=link)
-        return _done(request, debate, "The cross-link is removed.", claim)
-    return _form_response(request, context)
+        return "The cross-link is removed.", claim
+
+    return Edit(
+        edit_forms.ActionForm(),
+        page,
+        write,
+        allowed=lambda: policy.can_restructure(request.user, debate),
+        refusal="Only moderators remove cross-links.",
+    )
 
 
 # --- delete and restore ----------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    claim = _claim_for(request, debate, pk)
-    if not policy.can_delete_claim(request.user, claim, debate):
-        raise PermissionDenied("You cannot delete this claim.")
-    form = edit_forms.ConfirmForm(request.POST if request.method == "POST" else None)
-    below = selectors.visible_children(claim).count()
-    context = {
-        "debate": debate,
-        "claim": claim,
-        "form": form,
-        "action": reverse("debates:claim_delete", args=[debate.slug, claim.pk]),
-        "heading": "Delete the claim",
-        "intro": (
-            "It leaves the map"
-            + (f" with the {below} repl{'y' if below == 1 else 'ies'} under it" if below else "")
-            + "; a moderator can restore it from its history."
-        ),
-        "submit": "Delete",
-        "danger": True,
-        "panel_id": _panel(claim),
-    }
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.claim_delete(
-                actor=request.user, claim=claim, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            if request.htmx:
-                return _done(request, debate, "The claim is deleted.")
-            messages.success(request, "The claim is deleted.")
-            return redirect(debate.get_absolute_url())
-    return _form_response(request, context, status=400 if form.is_bound else 200)
+@edit_view(_claim_for)
+def claim_delete(request: HttpRequest, debate: Debate, claim: Claim) -> Edit:
+    def page():
+        below = selectors.visible_children(claim).count()
+        return {
+            "claim": claim,
+            "action": reverse("debates:claim_delete", args=[debate.slug, claim.pk]),
+            "heading": "Delete the claim",
+            "intro": (
+                "It leaves the map"
+                + (
+                    f" with the {below} repl{'y' if below == 1 else 'ies'} under it"
+                    if below
+                    else ""
+                )
+                + "; a moderator can restore it from its history."
+            ),
+            "submit": "Delete",
+            "danger": True,
+            "panel_id": _panel(claim),
+        }
+
+    def write(data):
+        services.claim_delete(actor=request.user, claim=claim, reason=data["reason"])
+        return "The claim is deleted.", None
+
+    def done(message, _claim):
+        # The claim is gone from the map: back to the map itself, whatever page it was on.
+        if request.htmx:
+            return _done(request, debate, message)
+        messages.success(request, message)
+        return redirect(debate.get_absolute_url())
+
+    return Edit(
+        edit_forms.ConfirmForm(_data(request)),
+        page,
+        write,
+        allowed=lambda: policy.can_delete_claim(request.user, claim, debate),
+        refusal="You cannot delete this claim.",
+        done=done,
+    )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    claim = _claim_for(request, debate, pk)
-    if not policy.can_restore(request.user, debate):
-        raise PermissionDenied("Only moderators restore deleted claims.")
-    form = edit_forms.ActionForm()
-    context = {
-        "debate": debate,
-        "claim": claim,
-        "form": form,
-        "action": reverse("debates:claim_restore", args=[debate.slug, claim.pk]),
-        "heading": "Restore the claim",
-        "intro": "It returns to the map where it stood, with what was under it.",
-        "submit": "Restore",
-        "panel_id": _panel(claim),
-    }
+@edit_view(_claim_for)
+def claim_restore(request: HttpRequest, debate: Debate, claim: Claim) -> Edit:
+    def page():
+        return {
+            "claim": claim,
+            "action": reverse("debates:claim_restore", args=[debate.slug, claim.pk]),
+            "heading": "Restore the claim",
+            "intro": "It returns to the map where it stood, with what was under it.",
+            "submit": "Restore",
+            "panel_id": _panel(claim),
+        }
 
     def write(data):
         services.claim_restore(actor=request.user, claim=claim)
         return "The claim is restored.", claim
 
-    return _form_or_write(request, context, write)
+    return Edit(
+        edit_forms.ActionForm(),
+        page,
+        write,
+        allowed=lambda: policy.can_restore(request.user, debate),
+        refusal="Only moderators restore deleted claims.",
+    )
 
 
 @login_required
@@ -561,111 +632,115 @@ def evidence_revert(request: HttpRequest, slug: str, pk: int, history_id: int) -
     history_url = reverse("debates:claim_history", args=[debate.slug, evidence.claim_id])
     try:
         services.evidence_revert(actor=request.user, evidence=evidence, history_id=history_id)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except DOMAIN_ERRORS as error:
+        if form_status(error) is None:
+            raise
+        messages.error(request, " ".join(messages_of(error)))
         return redirect(f"{history_url}#evidence-history-title")
     messages.success(request, "The evidence link reads as it did then again.")
     return redirect(f"{history_url}#evidence-history-title")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_revert(request: HttpRequest, slug: str, pk: int, history_id: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    claim = _claim_for(request, debate, pk)
-    if not policy.can_restore(request.user, debate):
-        raise PermissionDenied("Only moderators restore earlier versions.")
+@edit_view(_claim_for)
+def claim_revert(request: HttpRequest, debate: Debate, claim: Claim, history_id: int) -> Edit:
     record = claim.history.filter(history_id=history_id).first()
     if record is None:
         raise Http404("No such version.")
-    form = edit_forms.RevertForm(
-        request.POST if request.method == "POST" else None, initial={"version": claim.version}
-    )
+    form = edit_forms.RevertForm(_data(request), initial={"version": claim.version})
     history_url = reverse("debates:claim_history", args=[debate.slug, claim.pk])
-    context = {
-        "debate": debate,
-        "claim": claim,
-        "form": form,
-        "action": reverse("debates:claim_revert", args=[debate.slug, claim.pk, history_id]),
-        "heading": f"Restore the text of version {record.version}",
-        "intro": f"It becomes version {claim.version + 1}; every version stays in the history.",
-        "diff": word_diff(claim.text, record.text),
-        "submit": "Restore this version",
-        "panel_id": _panel(claim),
-        "next": history_url,
-    }
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.claim_revert(
-                actor=request.user,
-                claim=claim,
-                history_id=history_id,
-                base_version=form.cleaned_data["version"],
-            )
-        except EditConflict as conflict:
-            form = edit_forms.RevertForm(data={"version": conflict.claim.version})
-            form.is_valid()
-            form.add_error(
-                None,
-                f"Someone saved version {conflict.claim.version} since you loaded the page; "
-                "look at the history again before restoring.",
-            )
-            context.update(form=form, diff=word_diff(conflict.claim.text, record.text))
-            return _form_response(request, context, status=409)
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"The text of version {record.version} is restored.")
-            return redirect(history_url)
-    return _form_response(request, context, status=400 if form.is_bound else 200)
+
+    def page():
+        return {
+            "claim": claim,
+            "action": reverse("debates:claim_revert", args=[debate.slug, claim.pk, history_id]),
+            "heading": f"Restore the text of version {record.version}",
+            "intro": (
+                f"It becomes version {claim.version + 1}; every version stays in the history."
+            ),
+            "diff": word_diff(claim.text, record.text),
+            "submit": "Restore this version",
+            "panel_id": _panel(claim),
+            "next": history_url,
+        }
+
+    def write(data):
+        services.claim_revert(
+            actor=request.user,
+            claim=claim,
+            history_id=history_id,
+            base_version=data["version"],
+        )
+        return f"The text of version {record.version} is restored.", claim
+
+    def conflict(error):
+        stale = edit_forms.RevertForm(data={"version": error.claim.version})
+        stale.is_valid()
+        stale.add_error(
+            None,
+            f"Someone saved version {error.claim.version} since you loaded the page; "
+            "look at the history again before restoring.",
+        )
+        context = {
+            "debate": debate,
+            **page(),
+            "form": stale,
+            "diff": word_diff(error.claim.text, record.text),
+        }
+        return _form_response(request, context, status=409)
+
+    def done(message, _claim):
+        messages.success(request, message)
+        return redirect(history_url)
+
+    return Edit(
+        form,
+        page,
+        write,
+        allowed=lambda: policy.can_restore(request.user, debate),
+        refusal="Only moderators restore earlier versions.",
+        conflict=conflict,
+        done=done,
+    )
 
 
 # --- evidence --------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def evidence_attach(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    claim = _claim_for(request, debate, pk)
-    if not policy.can_attach_evidence(request.user, claim, debate):
-        raise PermissionDenied("You cannot attach evidence to this claim.")
+@edit_view(_claim_for)
+def evidence_attach(request: HttpRequest, debate: Debate, claim: Claim) -> Edit:
     sources = list(debate.sources.exclude(current_revision=None).order_by("title"))
     form = edit_forms.EvidenceForm(
-        request.POST if request.method == "POST" else None,
-        sources=sources,
-        passages=edit_forms.passages_for(debate),
-    )
-    status = policy.contribution_status(request.user, debate)
-    attached = list(
-        claim.evidence.filter(deleted_at__isnull=True)
-        .exclude(status__in=[Evidence.Status.REJECTED, Evidence.Status.WITHDRAWN])
-        .select_related("passage__anchor", "passage__source")
+        _data(request), sources=sources, passages=edit_forms.passages_for(debate)
     )
     user = request.user
-    context = {
-        "debate": debate,
-        "claim": claim,
-        "form": form,
-        "action": reverse("debates:evidence_attach", args=[debate.slug, claim.pk]),
-        "heading": "Attach evidence",
-        "intro": _status_words(
-            status,
-            "Ground the claim in a passage of this debate's sources.",
-            "Ground the claim in a passage; a moderator reviews it first.",
-        ),
-        "submit": "Attach",
-        "panel_id": _panel(claim),
-        "attached": [
-            (item, policy.can_edit_evidence(user, item, debate))
-            for item in attached
-            if policy.can_view_evidence(user, item, debate, claim_visible=True)
-        ],
-    }
+
+    def page():
+        attached = (
+            claim.evidence.filter(deleted_at__isnull=True)
+            .exclude(status__in=[Evidence.Status.REJECTED, Evidence.Status.WITHDRAWN])
+            .select_related("passage__anchor", "passage__source")
+        )
+        return {
+            "claim": claim,
+            "action": reverse("debates:evidence_attach", args=[debate.slug, claim.pk]),
+            "heading": "Attach evidence",
+            "intro": _status_words(
+                policy.contribution_status(user, debate),
+                "Ground the claim in a passage of this debate's sources.",
+                "Ground the claim in a passage; a moderator reviews it first.",
+            ),
+            "submit": "Attach",
+            "panel_id": _panel(claim),
+            "attached": [
+                (item, policy.can_edit_evidence(user, item, debate))
+                for item in attached
+                if policy.can_view_evidence(user, item, debate, claim_visible=True)
+            ],
+        }
 
     def write(data):
         evidence = services.evidence_attach(
-            actor=request.user,
+            actor=user,
             claim=claim,
             passage=data.get("passage_obj"),
             source=data.get("source_obj"),
@@ -680,30 +755,33 @@ def evidence_attach(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
         return message, claim
 
-    return _form_or_write(request, context, write)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def evidence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    evidence = _evidence_for(request, debate, pk)
-    if not policy.can_edit_evidence(request.user, evidence, debate):
-        raise PermissionDenied("You cannot edit this evidence.")
-    form = edit_forms.EvidenceEditForm(
-        request.POST if request.method == "POST" else None,
-        initial={"relation": evidence.relation, "note": evidence.note},
+    return Edit(
+        form,
+        page,
+        write,
+        allowed=lambda: policy.can_attach_evidence(user, claim, debate),
+        refusal="You cannot attach evidence to this claim.",
     )
-    context = {
-        "debate": debate,
-        "claim": evidence.claim,
-        "evidence": evidence,
-        "form": form,
-        "action": reverse("debates:evidence_edit", args=[debate.slug, evidence.pk]),
-        "heading": "Edit the evidence link",
-        "submit": "Save",
-        "panel_id": _panel(evidence.claim),
-    }
+
+
+def _evidence_page(debate: Debate, evidence: Evidence, name: str, **extra) -> Callable[[], dict]:
+    def page():
+        return {
+            "claim": evidence.claim,
+            "evidence": evidence,
+            "action": reverse(f"debates:{name}", args=[debate.slug, evidence.pk]),
+            "panel_id": _panel(evidence.claim),
+            **extra,
+        }
+
+    return page
+
+
+@edit_view(_evidence_for)
+def evidence_edit(request: HttpRequest, debate: Debate, evidence: Evidence) -> Edit:
+    form = edit_forms.EvidenceEditForm(
+        _data(request), initial={"relation": evidence.relation, "note": evidence.note}
+    )
 
     def write(data):
         services.evidence_edit(
@@ -711,58 +789,56 @@ def evidence_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
         return "The evidence link is saved.", evidence.claim
 
-    return _form_or_write(request, context, write)
+    return Edit(
+        form,
+        _evidence_page(
+            debate, evidence, "evidence_edit", heading="Edit the evidence link", submit="Save"
+        ),
+        write,
+        allowed=lambda: policy.can_edit_evidence(request.user, evidence, debate),
+        refusal="You cannot edit this evidence.",
+    )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def evidence_detach(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    evidence = _evidence_for(request, debate, pk)
-    if not policy.can_edit_evidence(request.user, evidence, debate):
-        raise PermissionDenied("You cannot detach this evidence.")
-    form = edit_forms.ConfirmForm(request.POST if request.method == "POST" else None)
-    context = {
-        "debate": debate,
-        "claim": evidence.claim,
-        "evidence": evidence,
-        "form": form,
-        "action": reverse("debates:evidence_detach", args=[debate.slug, evidence.pk]),
-        "heading": "Detach the evidence",
-        "intro": "The claim no longer cites this passage; a moderator can re-attach it.",
-        "submit": "Detach",
-        "danger": True,
-        "panel_id": _panel(evidence.claim),
-    }
-    if request.method == "POST" and form.is_valid():
-        services.evidence_detach(
-            actor=request.user, evidence=evidence, reason=form.cleaned_data["reason"]
-        )
-        return _done(request, debate, "The evidence is detached.", evidence.claim)
-    return _form_response(request, context, status=400 if form.is_bound else 200)
+@edit_view(_evidence_for)
+def evidence_detach(request: HttpRequest, debate: Debate, evidence: Evidence) -> Edit:
+    def write(data):
+        services.evidence_detach(actor=request.user, evidence=evidence, reason=data["reason"])
+        return "The evidence is detached.", evidence.claim
+
+    return Edit(
+        edit_forms.ConfirmForm(_data(request)),
+        _evidence_page(
+            debate,
+            evidence,
+            "evidence_detach",
+            heading="Detach the evidence",
+            intro="The claim no longer cites this passage; a moderator can re-attach it.",
+            submit="Detach",
+            danger=True,
+        ),
+        write,
+        allowed=lambda: policy.can_edit_evidence(request.user, evidence, debate),
+        refusal="You cannot detach this evidence.",
+    )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def evidence_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    debate = maps._debate_for(request, slug)
-    evidence = _evidence_for(request, debate, pk)
-    if not policy.can_restore(request.user, debate):
-        raise PermissionDenied("Only moderators re-attach detached evidence.")
-    form = edit_forms.ActionForm()
-    context = {
-        "debate": debate,
-        "claim": evidence.claim,
-        "evidence": evidence,
-        "form": form,
-        "action": reverse("debates:evidence_restore", args=[debate.slug, evidence.pk]),
-        "heading": "Re-attach the evidence",
-        "submit": "Re-attach",
-        "panel_id": _panel(evidence.claim),
-    }
-
+@edit_view(_evidence_for)
+def evidence_restore(request: HttpRequest, debate: Debate, evidence: Evidence) -> Edit:
     def write(data):
         services.evidence_restore(actor=request.user, evidence=evidence)
         return "The evidence is attached again.", evidence.claim
 
-    return _form_or_write(request, context, write)
+    return Edit(
+        edit_forms.ActionForm(),
+        _evidence_page(
+            debate,
+            evidence,
+            "evidence_restore",
+            heading="Re-attach the evidence",
+            submit="Re-attach",
+        ),
+        write,
+        allowed=lambda: policy.can_restore(request.user, debate),
+        refusal="Only moderators re-attach detached evidence.",
+    )

@@ -4,7 +4,9 @@ debate settings and members; and everyone's notifications and claim flags.
 Every act is a real form at a real URL (GET shows it, POST does it and redirects back); with
 htmx the form loads into the queue item and the item is replaced by a one-line outcome.
 Private debates are 404 to those who cannot see them; a visible debate's forbidden action is
-403 with a message.
+403 with a message. A page or form is shown only to those the policy lets use it; a POST goes
+straight to its service, which asks the policy itself, and its refusals become statuses
+through `errors.form_status` (400/409 on the page; 403/404 raised for Django's pages).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from .. import policy, selectors, services
+from ..errors import DOMAIN_ERRORS, form_status, messages_of
 from ..forms.moderation import (
     AuditFilterForm,
     ClaimFlagForm,
@@ -48,9 +51,21 @@ AUDIT_PAGE_SIZE = 50
 
 def _moderated_debate(request: HttpRequest, slug: str) -> Debate:
     debate = _debate_for(request, slug)
+    _require_reviewer(request, debate)
+    return debate
+
+
+def _require_reviewer(request: HttpRequest, debate: Debate) -> None:
     if not policy.can_moderate(request.user, debate):
         raise PermissionDenied("Only this debate's owner and moderators can review it.")
-    return debate
+
+
+def _refusal(error: BaseException) -> list[str]:
+    """What to tell the person about a service's refusal that the page shows itself (400,
+    409); anything else (403, 404, a bug) is raised again for Django's pages."""
+    if form_status(error) is None:
+        raise error
+    return messages_of(error)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -122,8 +137,8 @@ def site_flag_act(request: HttpRequest, pk: int, act: str) -> HttpResponse:
             done = "Flag dismissed."
         else:
             raise Http404("No such act.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except DOMAIN_ERRORS as error:
+        messages.error(request, " ".join(_refusal(error)))
     else:
         messages.success(request, done)
     return redirect(f"{reverse('debates:queue_all')}#site-flags")
@@ -298,7 +313,9 @@ def _item_text(kind: str, obj) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def queue_act(request: HttpRequest, slug: str, kind: str, pk: int, act: str) -> HttpResponse:
-    debate = _moderated_debate(request, slug)
+    posted = request.method == "POST"
+    # The form is the reviewers' page; a POST is refused (403) by the service itself.
+    debate = _debate_for(request, slug) if posted else _moderated_debate(request, slug)
     spec = ACTS.get((kind, act))
     if spec is None:
         raise Http404("No such moderation action.")
@@ -307,11 +324,13 @@ def queue_act(request: HttpRequest, slug: str, kind: str, pk: int, act: str) -> 
     form = spec.form(request.POST if request.method == "POST" else None, obj)
     # Several forms can be open in one queue page: keep their ids apart.
     form.auto_id = f"id_{kind}{obj.pk}_{act}_%s"
-    if request.method == "POST" and form.is_valid():
+    status = 400 if posted else 200
+    if posted and form.is_valid():
         try:
             spec.run(obj, request.user, form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except DOMAIN_ERRORS as error:
+            form.add_error(None, _refusal(error))
+            status = form_status(error)
         else:
             done = spec.done.format(text=_item_text(kind, obj))
             if request.htmx:
@@ -323,6 +342,8 @@ def queue_act(request: HttpRequest, slug: str, kind: str, pk: int, act: str) -> 
                 return reswap(retarget(response, f"#item-{kind}-{obj.pk}"), "outerHTML")
             messages.success(request, done)
             return redirect(_next_url(request, queue_url))
+    if posted:
+        _require_reviewer(request, debate)  # the form again, with its errors
     context = {
         "debate": debate,
         "spec": spec,
@@ -335,7 +356,6 @@ def queue_act(request: HttpRequest, slug: str, kind: str, pk: int, act: str) -> 
     }
     if kind == "edit":
         context["diff"] = word_diff(obj.claim.text, obj.text)
-    status = 400 if form.errors else 200
     template = "debates/moderation/act.html"
     if request.htmx:
         template += "#act-form"
@@ -352,8 +372,6 @@ def claim_flag(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.select_related("author"), debate=debate, pk=pk)
     if not policy.can_view_claim(request.user, claim, debate):
         raise Http404("No such claim.")
-    if not policy.can_flag(request.user, debate):
-        raise PermissionDenied("You cannot flag claims in this debate.")
     form = ClaimFlagForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -363,8 +381,8 @@ def claim_flag(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 claim=claim,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except DOMAIN_ERRORS as error:
+            form.add_error(None, _refusal(error))
         else:
             done = "Thank you: the moderators will look at this claim."
             if request.htmx:
@@ -373,6 +391,9 @@ def claim_flag(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 )
             messages.success(request, done)
             return redirect(_next_url(request, claim.get_absolute_url()))
+    # Showing the form (on POST the service asked the policy).
+    if not policy.can_flag(request.user, debate):
+        raise PermissionDenied("You cannot flag claims in this debate.")
     template = "debates/moderation/flag.html" + ("#flag-form" if request.htmx else "")
     return render(
         request,
@@ -423,11 +444,11 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
 # --- debate settings and members ---------------------------------------------------------
 
 
-def _managed_debate(request: HttpRequest, slug: str) -> Debate:
-    debate = _debate_for(request, slug)
+def _require_manager(request: HttpRequest, debate: Debate) -> None:
+    """The settings page and its pieces are the owner's; the writes behind its forms ask
+    the policy themselves, so only what shows the page calls this."""
     if not policy.can_manage_debate(request.user, debate):
         raise PermissionDenied("Only the debate's owner can change its settings and members.")
-    return debate
 
 
 def _settings_page(
@@ -439,6 +460,7 @@ def _settings_page(
     status: int = 200,
     partial: str = "",
 ) -> HttpResponse:
+    _require_manager(request, debate)
     if settings_form is None:
         settings_form = DebateSettingsForm(instance=debate, prefix="settings")
     members = list(
@@ -461,7 +483,7 @@ def _settings_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def debate_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    debate = _managed_debate(request, slug)
+    debate = _debate_for(request, slug)
     if request.method == "GET":
         return _settings_page(request, debate)
     # Bound to a copy so a refused change does not leave the page showing unsaved values.
@@ -475,8 +497,8 @@ def debate_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user,
                 **{name: form.cleaned_data[name] for name in services.SETTING_FIELDS},
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except DOMAIN_ERRORS as error:
+            form.add_error(None, _refusal(error))
         else:
             messages.success(request, "The debate's settings are saved.")
             url = reverse("debates:debate_settings", args=[debate.slug])
@@ -489,7 +511,7 @@ def debate_settings(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
-    debate = _managed_debate(request, slug)
+    debate = _debate_for(request, slug)
     form = MemberAddForm(request.POST, prefix="member")
     if form.is_valid():
         user = form.cleaned_data["user"]
@@ -497,8 +519,8 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
             services.member_set(
                 debate=debate, actor=request.user, user=user, role=form.cleaned_data["role"]
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except DOMAIN_ERRORS as error:
+            form.add_error(None, _refusal(error))
         else:
             messages.success(request, f"{user.public_name} is now {form.cleaned_data['role']}.")
             return _members_done(request, debate)
@@ -512,6 +534,17 @@ def _members_done(request: HttpRequest, debate: Debate) -> HttpResponse:
     return redirect(reverse("debates:debate_settings", args=[debate.slug]) + "#members")
 
 
+def _members_refused(request: HttpRequest, debate: Debate, error: BaseException) -> HttpResponse:
+    """A refused change of role or membership, told on the members list."""
+    said = _refusal(error)
+    # The list is the owner's: say nothing on it to anyone else.
+    _require_manager(request, debate)
+    messages.error(request, " ".join(said))
+    if request.htmx:
+        return _settings_page(request, debate, partial="members", status=400)
+    return redirect(reverse("debates:debate_settings", args=[debate.slug]) + "#members")
+
+
 def _member_user(debate: Debate, user_id: int):
     return get_object_or_404(get_user_model(), pk=user_id)
 
@@ -519,7 +552,7 @@ def _member_user(debate: Debate, user_id: int):
 @login_required
 @require_POST
 def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    debate = _managed_debate(request, slug)
+    debate = _debate_for(request, slug)
     user = _member_user(debate, user_id)
     form = MemberRoleForm(request.POST)
     try:
@@ -532,11 +565,8 @@ def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
             role=form.cleaned_data["role"],
             require_existing=True,
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        if request.htmx:
-            return _settings_page(request, debate, partial="members", status=400)
-        return redirect(reverse("debates:debate_settings", args=[debate.slug]) + "#members")
+    except DOMAIN_ERRORS as error:
+        return _members_refused(request, debate, error)
     messages.success(request, f"{user.public_name} is now {form.cleaned_data['role']}.")
     return _members_done(request, debate)
 
@@ -544,16 +574,13 @@ def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    debate = _managed_debate(request, slug)
+    debate = _debate_for(request, slug)
     user = _member_user(debate, user_id)
     try:
         services.member_remove(debate=debate, actor=request.user, user=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        if request.htmx:
-            return _settings_page(request, debate, partial="members", status=400)
-    else:
-        messages.success(request, f"{user.public_name} is no longer a member.")
+    except DOMAIN_ERRORS as error:
+        return _members_refused(request, debate, error)
+    messages.success(request, f"{user.public_name} is no longer a member.")
     return _members_done(request, debate)
 
 
