@@ -7,11 +7,14 @@ questions about one debate costs one query.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
-from .models import Claim, Debate, Membership
+from .models import Claim, Debate, Membership, Source
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -75,16 +78,19 @@ def can_moderate(user: Person, debate: Debate) -> bool:
 
 
 def can_view_claim(user: Person, claim: Claim, debate: Debate) -> bool:
-    """Published claims are seen by all who see the debate; the rest by author and moderators."""
-    if (
-        not can_view_debate(user, debate)
-        or claim.deleted_at is not None
-        and not can_moderate(user, debate)
-    ):
+    """Published claims on a live path are seen by all who see the debate; a claim's own
+    proposals and rejections by its author too; anything else (deleted, or hanging under a
+    deleted or unpublished claim) by the debate's moderators only."""
+    if not can_view_debate(user, debate):
         return False
-    if claim.status == Claim.Status.PUBLISHED:
+    if can_moderate(user, debate):
         return True
-    return (user.is_authenticated and claim.author_id == user.pk) or can_moderate(user, debate)
+    if claim.deleted_at is not None:
+        return False
+    own = user.is_authenticated and claim.author_id == user.pk
+    if claim.status != Claim.Status.PUBLISHED and not own:
+        return False
+    return on_live_path(claim, debate)
 
 
 def visible_debates_q(user: Person) -> Q:
@@ -98,15 +104,107 @@ def visible_debates_q(user: Person) -> Q:
     return visible
 
 
-def visible_claims_q(user: Person, prefix: str = "") -> Q:
-    """A filter for claims a person may see, inside debates they may see (by `prefix`)."""
+def visible_claims_q(user: Person, prefix: str = "", *, ancestors: bool = True) -> Q:
+    """A filter for claims a person may see outside a moderator's tools, inside debates
+    they may see (the caller filters those, by `prefix`): published ones and their own,
+    never deleted ones, and none that hang under a deleted or unpublished claim.
+
+    `ancestors=False` judges each row alone, for a caller that walks the tree itself (a
+    map keeps only what it reaches from the issues); everyone else keeps the default.
+    """
     published = Q(
         **{f"{prefix}status": Claim.Status.PUBLISHED, f"{prefix}deleted_at__isnull": True}
     )
-    if not user.is_authenticated:
-        return published
-    own = Q(**{f"{prefix}author": user, f"{prefix}deleted_at__isnull": True})
-    return published | own
+    rows = published
+    if user.is_authenticated:
+        rows |= Q(**{f"{prefix}author": user, f"{prefix}deleted_at__isnull": True})
+    return rows & live_paths_q(prefix) if ancestors else rows
+
+
+# --- where a claim stands: the ancestor-aware part of claim visibility --------------------
+#
+# A claim is on a live path when every claim above it, up to its issue, is published and
+# not deleted; under a deleted, rejected, withdrawn, merged or pending claim it is off the
+# map for everyone but the moderators. The walks are recursive CTEs over parent_id (plain
+# SQL that SQLite and PostgreSQL both run): one query whatever the depth.
+
+
+# The claims below a deleted or unpublished claim, at any depth (UNION, so a parent cycle
+# in bad data ends the walk); the first parameter is the published status.
+_UNDER_CUT_SQL = (
+    "WITH RECURSIVE crux_under_cut(id) AS ("
+    " SELECT c.id FROM debates_claim c JOIN debates_claim p ON p.id = c.parent_id"
+    " WHERE (p.deleted_at IS NOT NULL OR p.status <> %s){scope}"
+    " UNION SELECT c.id FROM debates_claim c JOIN crux_under_cut u ON c.parent_id = u.id)"
+    " SELECT id FROM crux_under_cut"
+)
+UNDER_CUT_SQL = _UNDER_CUT_SQL.format(scope="")
+# The same in one debate (the second parameter).
+DEBATE_UNDER_CUT_SQL = _UNDER_CUT_SQL.format(scope=" AND p.debate_id = %s")
+# Of the given claims ({marks}: one placeholder each), those with a deleted or unpublished
+# claim anywhere above them: a walk up from each, kept apart by where it started.
+_CUT_ABOVE_SQL = (
+    "WITH RECURSIVE crux_up(start, id) AS ("
+    " SELECT c.id, c.parent_id FROM debates_claim c WHERE c.id IN ({marks})"
+    " UNION SELECT u.start, c.parent_id FROM crux_up u JOIN debates_claim c ON c.id = u.id"
+    " WHERE c.parent_id IS NOT NULL)"
+    " SELECT DISTINCT u.start FROM crux_up u JOIN debates_claim a ON a.id = u.id"
+    " WHERE a.deleted_at IS NOT NULL OR a.status <> %s"
+)
+
+
+def live_paths_q(prefix: str = "") -> Q:
+    """A filter for claims on a live path (see above), as one subquery."""
+    below_cuts = RawSQL(UNDER_CUT_SQL, [Claim.Status.PUBLISHED])  # noqa: S611 - fixed SQL
+    return ~Q(**{f"{prefix}pk__in": below_cuts})
+
+
+def on_live_paths(claims: Iterable[Claim]) -> set[int]:
+    """The pks of `claims` (of any debates) that stand on a live path, in one query
+    whatever the depth; each claim remembers its answer, so asking the policy about it
+    again costs nothing."""
+    claims = list(claims)
+    asked = [c.pk for c in claims if c.parent_id is not None]
+    cut: set[int] = set()
+    if asked:
+        sql = _CUT_ABOVE_SQL.format(marks=", ".join(["%s"] * len(asked)))
+        cut = set(_ids(sql, [*asked, Claim.Status.PUBLISHED]))
+    for claim in claims:
+        claim.__dict__["_crux_on_live_path"] = claim.pk not in cut
+    return {c.pk for c in claims if c.pk not in cut}
+
+
+def _ids(sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def on_live_path(claim: Claim, debate: Debate) -> bool:
+    """Whether `claim` (of `debate`) stands on a live path.
+
+    Asked for every node of a map (its toolbars), so it costs at most one query per debate
+    object: the ids below a cut are read once and kept on `debate` (a request's object), and
+    a claim already judged by `on_live_paths` remembers its answer. A service that cuts or
+    mends a branch calls `forget_paths`.
+    """
+    known = claim.__dict__.get("_crux_on_live_path")
+    if known is not None:
+        return known
+    if claim.parent_id is None:
+        return True
+    cut = debate.__dict__.get("_crux_under_cut")
+    if cut is None:
+        cut = set(_ids(DEBATE_UNDER_CUT_SQL, [Claim.Status.PUBLISHED, debate.pk]))
+        debate.__dict__["_crux_under_cut"] = cut
+    return claim.pk not in cut
+
+
+def forget_paths(debate: Debate, *claims: Claim) -> None:
+    """Drop what `on_live_path` remembered after a write changed the map's shape."""
+    debate.__dict__.pop("_crux_under_cut", None)
+    for claim in claims:
+        claim.__dict__.pop("_crux_on_live_path", None)
 
 
 # --- contributions ---------------------------------------------------------------------
@@ -164,6 +262,9 @@ def edit_status(user: Person, claim: Claim, debate: Debate) -> str | None:
     status = contribution_status(user, debate)
     if status is None or claim.status == Claim.Status.REJECTED:
         return None
+    if not on_live_path(claim, debate):
+        # Under a deleted or rejected claim it is off the map: its author no longer edits it.
+        return None
     if claim.status == Claim.Status.PROPOSED:
         return Claim.Status.PUBLISHED
     return status
@@ -188,6 +289,7 @@ def can_delete_claim(
         and claim.kind != Claim.Kind.ISSUE
         and not has_replies
         and contribution_status(user, debate) is not None
+        and on_live_path(claim, debate)
     )
 
 
@@ -255,6 +357,29 @@ def can_view_history(user: Person, claim: Claim, debate: Debate) -> bool:
     return can_view_claim(user, claim, debate)
 
 
+def can_view_version(user: Person, claim: Claim, debate: Debate, record) -> bool:
+    """Which saved states (history records) of a claim whose history a person may see
+    they read: moderators every state; the claim's author every state of their own claim;
+    everyone else only the states that were published, so a text that a moderator changed
+    before approving it ("edit, then approve") is never shown to readers."""
+    if can_moderate(user, debate):
+        return True
+    if record.status == Claim.Status.PUBLISHED:
+        return True
+    return user.is_authenticated and claim.author_id == user.pk
+
+
+def can_redact_version(user: Person, debate: Debate) -> bool:
+    """Hide an old version's text from the history (a phone number, an insult)."""
+    return can_moderate(user, debate)
+
+
+def can_read_redacted(user: Person) -> bool:
+    """A redacted text is kept for site staff; everyone else, moderators included, reads
+    that it was redacted."""
+    return bool(user.is_authenticated and user.is_staff)
+
+
 def can_restore(user: Person, debate: Debate) -> bool:
     """Restore an earlier version, a deleted claim or detached evidence: moderators."""
     return can_moderate(user, debate)
@@ -298,6 +423,7 @@ def can(user: Person, action: str, debate: Debate, target=None) -> bool:
         "edit_evidence": lambda: can_edit_evidence(user, target, debate),
         "view_claim": lambda: can_view_claim(user, target, debate),
         "view_history": lambda: can_view_history(user, target, debate),
+        "redact_version": lambda: can_redact_version(user, debate),
         "restore": lambda: can_restore(user, debate),
         "moderate": lambda: can_moderate(user, debate),
         "flag": lambda: can_flag(user, debate),
@@ -312,13 +438,8 @@ def can(user: Person, action: str, debate: Debate, target=None) -> bool:
 # --- annotations -----------------------------------------------------------------------
 
 
-def visible_annotations_q(user: Person, prefix: str = "") -> Q:
-    """Annotations a person may read: public ones, their own, and their debates' ones.
-
-    Hidden (by a moderator) and deleted annotations are left to their author and to the
-    debate's moderators; private ones are seen by their author alone.
-    """
-    p = prefix
+def _annotation_rows_q(user: Person, p: str) -> Q:
+    """Annotations a person may read, each judged by its own row (see below)."""
     live = Q(**{f"{p}deleted_at__isnull": True, f"{p}hidden": False})
     public = live & Q(**{f"{p}visibility": "public"})
     if not user.is_authenticated:
@@ -334,7 +455,32 @@ def visible_annotations_q(user: Person, prefix: str = "") -> Q:
     return public | own | members | moderated
 
 
+def visible_annotations_q(user: Person, prefix: str = "") -> Q:
+    """Annotations a person may read: public ones, their own, and their debates' ones, on
+    sources they may read; a reply only while its thread's root note is one of those.
+
+    Hidden (by a moderator) and deleted annotations are left to their author and to the
+    debate's moderators; private ones are seen by their author alone. A reply of a deleted
+    or hidden note goes with it (replies always hang from the thread's root).
+    """
+    p = prefix
+    root_visible = Q(**{f"{p}parent__isnull": True}) | _annotation_rows_q(user, f"{p}parent__")
+    return (
+        _annotation_rows_q(user, p) & root_visible & visible_sources_q(user, f"{p}anchor__source__")
+    )
+
+
 def can_view_annotation(user: Person, annotation) -> bool:
+    """The same answer as `visible_annotations_q`, for one annotation (a reply asks about
+    its root too, and every note about its source)."""
+    if not can_view_source(user, annotation.anchor.source):
+        return False
+    if annotation.parent_id is not None and not _can_view_annotation_row(user, annotation.parent):
+        return False
+    return _can_view_annotation_row(user, annotation)
+
+
+def _can_view_annotation_row(user: Person, annotation) -> bool:
     if annotation.visibility == "private":
         return user.is_authenticated and annotation.author_id == user.pk
     if user.is_authenticated and annotation.author_id == user.pk:
@@ -380,23 +526,56 @@ def can_create_debate(user: Person) -> bool:
     return user.is_authenticated
 
 
-def can_revise_source(user: Person, source) -> bool:
-    """Who may give a source a new revision: staff, its importer, and the owners and
-    moderators of debates grounded in it."""
+def visible_sources_q(user: Person, prefix: str = "") -> Q:
+    """A filter for the sources a person may read: public ones; and, signed in, those they
+    imported and those grounding a debate they own or belong to. Staff read every source."""
+    p = prefix
+    public = Q(**{f"{p}visibility": Source.Visibility.PUBLIC})
+    if not user.is_authenticated:
+        return public
+    if user.is_staff:
+        return Q()
+    return public | Q(**{f"{p}created_by": user}) | Q(**{f"{p}pk__in": _grounding_sources(user)})
+
+
+def _grounding_sources(user: User):
+    """The ids of the sources grounding the debates `user` owns or belongs to (a subquery)."""
+    member_of = Membership.objects.filter(user=user).values("debate")
+    return Debate.sources.through.objects.filter(
+        Q(debate__owner=user) | Q(debate__in=member_of)
+    ).values("source")
+
+
+def can_view_source(user: Person, source: Source) -> bool:
+    """The same answer as `visible_sources_q`, for one source: at most one query per person
+    and source (kept on the user object, like roles)."""
+    if source.visibility == Source.Visibility.PUBLIC:
+        return True
     if not user.is_authenticated:
         return False
-    if user.is_staff or source.created_by_id == user.pk:
+    if user.is_staff or (user.pk is not None and source.created_by_id == user.pk):
         return True
-    return (
-        Membership.objects.filter(
-            user=user, role__in=MODERATING_ROLES, debate__sources=source
-        ).exists()
-        or Debate.objects.filter(owner=user, sources=source).exists()
-    )
+    cache = user.__dict__.setdefault("_crux_sources", {})
+    if source.pk not in cache:
+        cache[source.pk] = (
+            Debate.sources.through.objects.filter(source=source.pk)
+            .filter(Q(debate__owner=user) | Q(debate__memberships__user=user))
+            .exists()
+        )
+    return cache[source.pk]
+
+
+def can_revise_source(user: Person, source: Source) -> bool:
+    """Who may give a source a new revision: its importer and site staff. Grounding a
+    debate in a source (owning or moderating that debate) grants nothing over it."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_staff or (user.pk is not None and source.created_by_id == user.pk))
 
 
 def can_reattach(user: Person, anchor, annotation=None) -> bool:
-    """An orphaned note's author may re-attach it; so may those who may revise the source."""
+    """An orphaned note's author may re-attach it; so may those who may revise the source
+    (its importer and staff)."""
     if annotation is not None and can_edit_annotation(user, annotation):
         return True
     return can_revise_source(user, anchor.source)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import annotations, editing, graphs, live, maps, moderation, revisions, search
+from .views import annotations, editing, graphs, history, live, maps, moderation, revisions, search
 
 app_name = "debates"
 
@@ -54,6 +54,11 @@ urlpatterns = [
     path(f"{claim}restore/", editing.claim_restore, name="claim_restore"),
     path(f"{claim}history/", editing.claim_history, name="claim_history"),
     path(f"{claim}history/<int:history_id>/restore/", editing.claim_revert, name="claim_revert"),
+    path(
+        f"{claim}history/<int:history_id>/redact/",
+        history.claim_version_redact,
+        name="claim_version_redact",
+    ),
     path(f"{claim}evidence/add/", editing.evidence_attach, name="evidence_attach"),
     path(
         "debates/<slug:slug>/links/<int:link_pk>/remove/",

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from debates import services
-from debates.models import Claim, Debate, Source
+from debates.models import Claim, Debate, Membership, Source
 
 from .factories import ARTICLE, ClaimFactory, DebateFactory, build_map, make_evidence
 
@@ -303,3 +303,122 @@ def test_a_small_map_is_drawn_whole(client, small_map, debate):
     html = client.get(debate.get_absolute_url()).content.decode()
     assert all(f'id="claim-{c.pk}"' in html for c in small_map)
     assert "map_subtree" not in html and "/subtree/" not in html
+
+
+@pytest.fixture
+def no_whole_map(monkeypatch):
+    """The claim page and the subtree fragment must not load the whole map."""
+
+    def refuse(**kwargs):
+        raise AssertionError("debate_map loaded the whole map")
+
+    from debates import selectors
+    from debates.selectors import maps
+
+    monkeypatch.setattr(selectors, "debate_map", refuse)
+    monkeypatch.setattr(maps, "debate_map", refuse)
+
+
+def chain(debate, depth: int) -> list[Claim]:
+    """An issue, a position and arguments, each under the last: a branch `depth` deep."""
+    claims = [ClaimFactory(debate=debate, text="Deep issue?")]
+    claims.append(
+        ClaimFactory(
+            debate=debate, kind="position", parent=claims[-1], relation="answers", text="Deep 1"
+        )
+    )
+    while len(claims) < depth:
+        claims.append(
+            ClaimFactory(
+                debate=debate,
+                kind="argument",
+                parent=claims[-1],
+                relation="opposes",
+                text=f"Deep {len(claims)}",
+            )
+        )
+    return claims
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "teacher", "student"])
+def test_claim_page_and_subtree_queries_do_not_grow_with_the_map(
+    client, teacher, student, source, no_whole_map, viewer
+):
+    if viewer != "anonymous":
+        client.force_login({"teacher": teacher, "student": student}[viewer])
+    passage = source.passages.get(label="Costs")
+    counts: dict[tuple[str, str], list[int]] = {}
+    for size in (50, 500):
+        debate = DebateFactory(owner=teacher, slug=f"size-{size}")
+        Membership.objects.create(user=student, debate=debate, role=Membership.Role.VIEWER)
+        claims = build_map(debate, size, passage=passage)
+        deep = chain(debate, 25)
+        parent_of_last = next(c for c in claims if c.pk == claims[-1].parent_id)
+        pages = {"issue": claims[0], "leaf": claims[-1], "deep": deep[-1], "in deep": deep[2]}
+        for name, claim in pages.items():
+            count = queries_for(client, claim.get_absolute_url())
+            counts.setdefault(("claim", name), []).append(count)
+        fragments = {"issue": claims[0], "argument": parent_of_last, "in deep": deep[2]}
+        for name, claim in fragments.items():
+            url = reverse("debates:map_subtree", args=[debate.slug, claim.pk]) + "?level=3"
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200
+            assert f'id="claim-{claim.pk}"' in response.content.decode()
+            counts.setdefault(("subtree", name), []).append(len(ctx.captured_queries))
+    for (page, name), (small, big) in counts.items():
+        assert small == big, (page, name, small, big)
+        # Session and user, debate, claim, role, path, subtree (4), evidence, pending
+        # edits, header counts.
+        assert big <= 14, (page, name, big)
+
+
+def test_claim_page_lists_its_replies_with_counts_and_a_deep_breadcrumb(
+    client, debate, source, no_whole_map
+):
+    deep = chain(debate, 20)
+    claim = deep[10]
+    ClaimFactory(debate=debate, kind="argument", parent=claim, relation="supports", text="Pro!")
+    html = client.get(claim.get_absolute_url()).content.decode()
+    for ancestor in deep[:10]:
+        assert f'href="/debates/{debate.slug}/claims/{ancestor.pk}/"' in html
+    assert f'href="/debates/{debate.slug}/claims/{deep[12].pk}/"' not in html
+    assert "Arguments for and against (2)" in html
+    assert "0 pro · 1 con · 0 evidence" in html  # deep[11], with deep[12] under it
+    assert "0 pro · 0 con · 0 evidence" in html  # "Pro!"
+
+
+def test_subtree_fragment_is_not_found_for_claims_off_the_viewers_map(
+    client, debate, student, moderator, no_whole_map
+):
+    issue = ClaimFactory(debate=debate, text="Open question?")
+    pending = ClaimFactory(
+        debate=debate,
+        kind="position",
+        parent=issue,
+        relation="answers",
+        text="A pending answer",
+        author=student,
+        status=Claim.Status.PROPOSED,
+    )
+    rejected = ClaimFactory(
+        debate=debate,
+        kind="position",
+        parent=issue,
+        relation="answers",
+        text="A rejected answer",
+        status=Claim.Status.REJECTED,
+    )
+    below = ClaimFactory(
+        debate=debate, kind="argument", parent=rejected, relation="supports", text="Below it"
+    )
+
+    def status(claim) -> int:
+        url = reverse("debates:map_subtree", args=[debate.slug, claim.pk])
+        return client.get(url, HTTP_HX_REQUEST="true").status_code
+
+    assert [status(c) for c in (issue, pending, rejected, below)] == [200, 404, 404, 404]
+    for person in (student, moderator):
+        client.force_login(person)
+        assert [status(c) for c in (issue, pending, rejected, below)] == [200, 200, 404, 404]
+    assert client.get(reverse("debates:map_subtree", args=["nope", issue.pk])).status_code == 404

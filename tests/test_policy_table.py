@@ -12,9 +12,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from debates import policy, services
-from debates.models import Claim, Debate, Evidence, Membership
+from debates.models import Annotation, Claim, Debate, Evidence, Membership, Source
 
-from .factories import UserFactory, make_claim, make_evidence
+from .factories import ARTICLE, UserFactory, annotate_quote, make_claim, make_evidence
+from .factories import source_factory as make_source
 
 PERSONAS = ["anonymous", "outsider", "viewer", "contributor", "moderator", "owner", "staff"]
 MODERATORS = {"moderator", "owner", "staff"}
@@ -48,6 +49,14 @@ TABLE: list[tuple[str, str | None, str, str, set[str]]] = [
     ("view_claim", "under_rejected", "reviewed", "public", MODERATORS),
     ("view_history", "under_deleted", "reviewed", "public", MODERATORS),
     ("view_history", "under_rejected", "reviewed", "public", MODERATORS),
+    # ...and its author no longer edits it, withdraws it, or cites evidence for it.
+    ("edit_claim", "under_deleted", "reviewed", "public", MODERATORS),
+    ("edit_claim", "under_rejected", "open", "public", MODERATORS),
+    ("delete_claim", "under_deleted", "reviewed", "public", MODERATORS),
+    ("attach_evidence", "under_deleted", "open", "public", MODERATORS),
+    ("attach_evidence", "under_rejected", "reviewed", "public", MODERATORS),
+    # Only the moderators, who still see it, reply under it.
+    ("add_claim", "under_deleted", "open", "public", MODERATORS),
     # Adding: issues are moderators'; positions and arguments follow the mode.
     ("add_claim", None, "open", "public", MODERATORS),
     ("add_claim", None, "reviewed", "public", MODERATORS),
@@ -71,6 +80,9 @@ TABLE: list[tuple[str, str | None, str, str, set[str]]] = [
     ("restructure", None, "open", "public", MODERATORS),
     ("restructure", None, "reviewed", "public", MODERATORS),
     ("restore", None, "reviewed", "public", MODERATORS),
+    # Redacting an old version's text from a claim's history (M3).
+    ("redact_version", None, "reviewed", "public", MODERATORS),
+    ("redact_version", None, "open", "private", MODERATORS),
     ("moderate", None, "reviewed", "public", MODERATORS),
     ("moderate", None, "reviewed", "private", MODERATORS),
     ("view_audit", None, "reviewed", "public", MODERATORS),
@@ -139,10 +151,10 @@ def world(db, source):
     def under_cut(**cut):
         """A published argument by the contributor under a position then deleted or
         rejected (`cut`: the position's fields after the cut)."""
-        cut_position = services.claim_create(
+        cut_position = make_claim(
             debate=debate, kind="position", parent=issue, text="No", author=owner, status=published
         )
-        below = services.claim_create(
+        below = make_claim(
             debate=debate,
             kind="argument",
             parent=cut_position,
@@ -214,7 +226,226 @@ def test_unknown_action_is_an_error_not_a_refusal(world):
 def test_a_persons_role_is_read_once_per_request(world, django_assert_num_queries):
     debate, people, targets = world
     viewer = people["viewer"]
+    # Where the claim stands is known, as it is for a map's nodes (see the next test).
+    policy.on_live_paths([targets["viewer_arg"]])
     with django_assert_num_queries(1):
         for action in ("view", "moderate", "restructure", "flag", "view_audit"):
             policy.can(viewer, action, debate)
         policy.can(viewer, "edit_claim", debate, targets["viewer_arg"])
+
+
+def test_where_claims_stand_is_read_once_per_debate(world, django_assert_num_queries):
+    """A map asks about each of its nodes: the claims below a cut are read in one query
+    (a recursive walk, whatever the depth), then every question is free."""
+    debate, people, targets = world
+    contributor = people["contributor"]
+    policy.role_in(contributor, debate)
+    with django_assert_num_queries(1):
+        for _ in range(3):
+            for name in ("own_argument", "under_deleted", "under_rejected", "position"):
+                policy.can(contributor, "edit_claim", debate, targets[name])
+                policy.can(contributor, "attach_evidence", debate, targets[name])
+                policy.can(contributor, "add_claim", debate, targets[name])
+
+
+def test_on_live_paths_walks_up_from_claims_of_any_depth_in_one_query(
+    world, django_assert_num_queries
+):
+    debate, people, targets = world
+    chain = [targets["under_deleted"]]
+    for depth in range(12):
+        chain.append(
+            make_claim(
+                debate=debate,
+                kind="argument",
+                parent=chain[-1],
+                relation="opposes",
+                text=f"Deeper {depth}",
+                author=people["owner"],
+                status=Claim.Status.PUBLISHED,
+            )
+        )
+    live = [targets["own_argument"], targets["position"], targets["pending"]]
+    with django_assert_num_queries(1):
+        found = policy.on_live_paths([*chain, *live, targets["under_rejected"]])
+    assert found == {c.pk for c in live}
+    visible = Claim.objects.filter(debate=debate).filter(policy.live_paths_q())
+    assert not {c.pk for c in chain} & set(visible.values_list("pk", flat=True))
+
+
+# --- sources: who reads and who revises --------------------------------------------------
+
+SOURCE_PERSONAS = ["anonymous", "outsider", "viewer", "moderator", "owner", "staff", "importer"]
+GROUNDED = {"viewer", "moderator", "owner", "staff", "importer"}
+KEEPERS = {"staff", "importer"}
+
+# (action, source) -> who is allowed. Sources are built by `library` below:
+#   public      a public source the debate is grounded in
+#   private     a private source the debate is grounded in
+#   unlisted    a private source no debate is grounded in
+SOURCE_TABLE: list[tuple[str, str, set[str]]] = [
+    ("view_source", "public", set(SOURCE_PERSONAS)),
+    ("view_source", "private", GROUNDED),
+    ("view_source", "unlisted", KEEPERS),
+    # Revising rewrites the text under everyone's notes: the importer and staff only (H1);
+    # owning or moderating a debate grounded in the source grants nothing.
+    ("revise_source", "public", KEEPERS),
+    ("revise_source", "private", KEEPERS),
+    ("revise_source", "unlisted", KEEPERS),
+    # Re-attaching an orphaned passage (no note of one's own) follows revising.
+    ("reattach", "public", KEEPERS),
+    ("reattach", "private", KEEPERS),
+]
+
+SOURCE_CHECKS = {
+    "view_source": lambda user, source: policy.can_view_source(user, source),
+    "revise_source": lambda user, source: policy.can_revise_source(user, source),
+    "reattach": lambda user, source: policy.can_reattach(user, source.passages.first().anchor),
+}
+
+
+@pytest.fixture
+def library(world):
+    debate, people, _ = world
+    people = {**people, "importer": UserFactory(username="importer")}
+    sources = {
+        "public": make_source(ARTICLE, created_by=people["importer"]),
+        "private": make_source(
+            ARTICLE, created_by=people["importer"], visibility=Source.Visibility.PRIVATE
+        ),
+        "unlisted": make_source(
+            ARTICLE, created_by=people["importer"], visibility=Source.Visibility.PRIVATE
+        ),
+    }
+    debate.sources.add(sources["public"], sources["private"])
+    return people, sources
+
+
+@pytest.mark.parametrize(
+    "action,which,persona,expected",
+    [
+        pytest.param(action, which, persona, persona in allowed, id=f"{action}-{which}-{persona}")
+        for action, which, allowed in SOURCE_TABLE
+        for persona in SOURCE_PERSONAS
+    ],
+)
+def test_source_table(library, action, which, persona, expected):
+    people, sources = library
+    user, source = people[persona], sources[which]
+    assert SOURCE_CHECKS[action](user, source) is expected
+    if action == "view_source":
+        listed = Source.objects.filter(policy.visible_sources_q(user)).filter(pk=source.pk)
+        assert listed.exists() is expected, "the filter and the one-source answer agree"
+
+
+# --- replies of removed notes (M2) -------------------------------------------------------
+
+# (action, root) -> who is allowed. A public note by the viewer, addressed to the debate's
+# moderators' care (it names the debate), with a public reply by the contributor; then the
+# note is left alone, hidden by a moderator, or deleted by its author.
+REPLY_TABLE: list[tuple[str, str, set[str]]] = [
+    ("view_reply", "live", EVERYONE),
+    ("view_reply", "hidden", {"viewer", "moderator", "owner", "staff"}),
+    ("view_reply", "deleted", {"moderator", "owner", "staff"}),
+    ("reply_to_reply", "live", SIGNED_IN),
+    ("reply_to_reply", "hidden", {"viewer", "moderator", "owner", "staff"}),
+    ("reply_to_reply", "deleted", {"moderator", "owner", "staff"}),
+]
+
+
+@pytest.fixture
+def thread(world, source):
+    debate, people, _ = world
+
+    def make(root_state: str) -> Annotation:
+        root = annotate_quote(
+            source, "Barges carried grain cheaply.", people["viewer"], body="Why?", debate=debate
+        )
+        reply = services.annotation_reply(actor=people["contributor"], parent=root, body="Tolls.")
+        if root_state == "hidden":
+            services.annotation_hide(actor=people["moderator"], annotation=root)
+        elif root_state == "deleted":
+            services.annotation_delete(actor=people["viewer"], annotation=root)
+        return Annotation.objects.select_related("anchor__source", "parent__debate").get(
+            pk=reply.pk
+        )
+
+    return make
+
+
+@pytest.mark.parametrize(
+    "action,root_state,persona,expected",
+    [
+        pytest.param(action, state, persona, persona in allowed, id=f"{action}-{state}-{persona}")
+        for action, state, allowed in REPLY_TABLE
+        for persona in PERSONAS
+    ],
+)
+def test_reply_table(world, thread, action, root_state, persona, expected):
+    _, people, _ = world
+    user, reply = people[persona], thread(root_state)
+    if action == "view_reply":
+        assert policy.can_view_annotation(user, reply) is expected
+        listed = Annotation.objects.filter(policy.visible_annotations_q(user)).filter(pk=reply.pk)
+        assert listed.exists() is expected, "the filter and the one-note answer agree"
+    else:
+        allowed = policy.can_annotate(user) and policy.can_view_annotation(user, reply)
+        assert allowed is expected
+
+
+# --- history: which versions, and redacted texts (M3) ------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_unpublished_versions_are_read_by_the_author_and_moderators(world, persona):
+    """The viewer's pending argument has one saved state, never published: its author and
+    the moderators read it; a published state is read by everyone who sees the claim."""
+    debate, people, targets = world
+    user = people[persona]
+    pending = targets["pending"]
+    record = pending.history.get()
+    assert policy.can_view_version(user, pending, debate, record) is (
+        persona in {"viewer", *MODERATORS}
+    )
+    position = targets["position"]
+    published = position.history.order_by("history_id").first()
+    assert policy.can_view_version(user, position, debate, published) is True
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_redacted_text_is_read_by_staff_alone(world, persona):
+    _, people, _ = world
+    assert policy.can_read_redacted(people[persona]) is (persona == "staff")
+
+
+def test_redaction_is_for_moderators_and_never_of_the_current_text(world):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from debates.selectors.history import claim_versions
+    from debates.services.claims import claim_version_redact
+
+    debate, people, targets = world
+    claim = targets["own_argument"]
+    first = claim.history.order_by("history_id").first()
+    services.claim_edit(actor=people["moderator"], claim=claim, text="Mine, tidied", base_version=1)
+    claim.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        claim_version_redact(
+            actor=people["contributor"], claim=claim, history_id=first.history_id, reason="x"
+        )
+    current = claim.history.order_by("-history_id").first()
+    with pytest.raises(ValidationError, match="current text"):
+        claim_version_redact(
+            actor=people["moderator"], claim=claim, history_id=current.history_id, reason="x"
+        )
+    claim_version_redact(
+        actor=people["moderator"], claim=claim, history_id=first.history_id, reason="a name"
+    )
+    with pytest.raises(ValidationError, match="redacted"):
+        services.claim_revert(
+            actor=people["moderator"], claim=claim, history_id=first.history_id, base_version=2
+        )
+    for persona, reads in (("anonymous", False), ("moderator", False), ("staff", True)):
+        oldest = claim_versions(claim=claim, viewer=people[persona])[-1]
+        assert oldest.redacted and oldest.text_shown is reads, persona
+        assert not oldest.can_restore and not oldest.can_redact

@@ -24,7 +24,7 @@ Some councils recieve tolls from every barge that passes the bridge at high tide
 
 @pytest.fixture
 def harbour(db, teacher):
-    return services.source_import(text=TEXT, actor=teacher)
+    return services.source_import(text=TEXT, actor=teacher, visibility="public")
 
 
 def note_on(source, quote, author, body="note"):

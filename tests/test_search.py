@@ -4,10 +4,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import SafeData
 
 from debates import services
 from debates.models import Anchor, Annotation, Claim, Debate, Membership, Passage
 from debates.selectors import search
+from debates.selectors.search import Run
+from debates.templatetags.search_tags import marked
 
 from .factories import ClaimFactory, DebateFactory, annotate_quote, build_map
 
@@ -30,6 +33,10 @@ def note(source, author, body, *, visibility="public", debate=None, tags=(), wor
     return annotate_quote(
         source, words, author, body=body, tags=tags, visibility=visibility, debate=debate
     )
+
+
+def text_of(runs) -> str:
+    return "".join(run.text for run in runs)
 
 
 def search_page(client, query: str) -> str:
@@ -217,12 +224,19 @@ def test_snippet_marks_the_words_and_escapes_html(client, debate, source, teache
     )
     note(source, teacher, "Barges <img src=x onerror=alert(1)> were cheap.")
     results = search.search("barges", viewer=AnonymousUser())
-    claim_html = group(results, "claims").hits[0].snippet
-    assert group(results, "claims").hits[0].obj == claim
+    claim_hit = group(results, "claims").hits[0]
+    assert claim_hit.obj == claim
+    # Data, not HTML: plain text in runs, the match marked.
+    assert claim_hit.snippet[0] == Run("Barges", marked=True)
+    assert "<script>alert('x')</script> & <b>carried</b>" in text_of(claim_hit.snippet)
+    for hit in (h for g in results.groups for h in g.hits):
+        assert not isinstance(hit.title, SafeData) and not isinstance(hit.snippet, SafeData)
+        assert all(isinstance(run, Run) for run in hit.snippet)
+    claim_html = marked(claim_hit.snippet)
     assert "<mark>Barges</mark>" in claim_html
     assert "<script>" not in claim_html and "&lt;script&gt;" in claim_html
     assert "<b>" not in claim_html and "&amp;" in claim_html
-    note_html = group(results, "notes").hits[0].snippet
+    note_html = marked(group(results, "notes").hits[0].snippet)
     assert "<img" not in note_html and "&lt;img" in note_html
 
     html = search_page(client, "barges")
@@ -232,20 +246,44 @@ def test_snippet_marks_the_words_and_escapes_html(client, debate, source, teache
     assert "<mark>Barges</mark>" in html
 
 
+def test_a_mark_in_the_text_is_text(client, debate):
+    claim = ClaimFactory(debate=debate, text="Barges <mark>were</mark> cheap.")
+    html = search_page(client, "barges")
+    link = f'<a href="{claim.get_absolute_url()}">'
+    assert f"{link}<mark>Barges</mark> &lt;mark&gt;were&lt;/mark&gt; cheap.</a>" in html
+
+
 def test_fallback_snippet_cuts_around_the_first_match():
     text = ("word " * 100) + "the needle <is> here " + ("more " * 100)
-    html = search.snippet(text, ["needle"], width=80)
+    runs = search.snippet(text, ["needle"], width=80)
+    assert runs[0].text.startswith("…") and runs[-1].text.endswith("…")
+    assert Run("needle", marked=True) in runs
+    assert len(text_of(runs)) <= 82
+    html = marked(runs)
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>needle</mark> &lt;is&gt;" in html
-    assert len(html) < 160
-    assert search.snippet("No match <here>", ["zzz"]) == "No match &lt;here&gt;"
+    assert search.snippet("No match <here>", ["zzz"]) == [Run("No match <here>")]
+    assert marked(search.snippet("No match <here>", ["zzz"])) == "No match &lt;here&gt;"
 
 
-def test_headline_sanitiser_keeps_only_marks():
-    dirty = "<mark>a</mark> <script>x</script> <mark onclick=y>b</mark>"
-    assert search.safe_headline(dirty) == (
-        "<mark>a</mark> &lt;script&gt;x&lt;/script&gt; &lt;mark onclick=y&gt;b</mark>"
+def test_headline_marks_become_runs_of_plain_text():
+    start, stop = "\ufdd0", "\ufdd1"
+    headline = f"{start}a{stop} &lt;script&gt;x&lt;/script&gt; {start}b{stop} &amp;lt; &quot;"
+    assert search.headline_runs(headline) == [
+        Run("a", marked=True),
+        Run(" <script>x</script> "),
+        Run("b", marked=True),
+        Run(' &lt; "'),
+    ]
+    assert search.headline_runs(None) == []
+    assert marked(search.headline_runs(headline)) == (
+        "<mark>a</mark> &lt;script&gt;x&lt;/script&gt; <mark>b</mark> &amp;lt; &quot;"
     )
+
+
+def test_the_filter_escapes_plain_titles_too():
+    assert marked("<b>Title</b>") == "&lt;b&gt;Title&lt;/b&gt;"
+    assert marked(None) == ""
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -330,10 +368,25 @@ def test_postgres_uses_ranked_full_text_search(client, debate):
     # Stemming finds "floods" and "flood"; ranking puts the denser claim first though the
     # fallback's newest-first order would not.
     assert found(results, "claims") == [strong, weak]
-    assert "<mark>Floods</mark>" in group(results, "claims").hits[0].snippet
+    assert Run("Floods", marked=True) in group(results, "claims").hits[0].snippet
     html = search_page(client, "flood")
     assert FALLBACK_NOTICE not in html
     assert "best matches first" in html
+
+
+@POSTGRES
+def test_postgres_headlines_keep_markup_as_text_and_marks_their_own(debate):
+    ClaimFactory(
+        debate=debate,
+        text='Barges \ufdd0<b>carried</b>\ufdd1 "grain" &amp; <i>timber</i> & more barges.',
+    )
+    snippet = group(search.search("barges", viewer=AnonymousUser()), "claims").hits[0].snippet
+    assert snippet == [
+        Run("Barges", marked=True),
+        Run(' <b>carried</b> "grain" &amp; <i>timber</i> & more '),
+        Run("barges", marked=True),
+        Run("."),
+    ]
 
 
 @POSTGRES

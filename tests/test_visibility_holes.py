@@ -657,3 +657,19 @@ def test_a_claim_with_replies_still_cannot_be_deleted_on_its_own(full_debate):
     with pytest.raises(IntegrityError), transaction.atomic():
         issue.delete()
     assert Claim.objects.filter(pk=issue.pk).exists()
+
+
+
+def test_the_restore_page_of_a_redacted_version_is_404_but_for_staff(debate, position, moderator):
+    """Its diff would show the redacted text to a moderator; staff still read it."""
+    from debates import services
+
+    old = position.history.order_by("history_id").first()
+    services.claim_edit(actor=moderator, claim=position, text="By trade.", base_version=1)
+    services.claim_version_redact(
+        actor=moderator, claim=position, history_id=old.history_id, reason="a phone number"
+    )
+    url = reverse("debates:claim_revert", args=[debate.slug, position.pk, old.history_id])
+    assert signed_in(moderator).get(url).status_code == 404
+    staff = UserFactory(username="staffer", is_staff=True)
+    assert signed_in(staff).get(url).status_code == 200

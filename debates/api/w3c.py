@@ -27,7 +27,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, ParseError, PermissionDenied
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
@@ -42,6 +42,7 @@ from ..formats.w3c import (
     W3CError,
     annotation_from_jsonld,
     annotation_to_jsonld,
+    check_json_values,
     collection_to_jsonld,
     page_to_jsonld,
 )
@@ -68,7 +69,24 @@ class JsonLdRenderer(JSONRenderer):
     format = "jsonld"
 
 
-class JsonLdParser(JSONParser):
+class GuardedJsonParser(JSONParser):
+    """DRF's JSON parser, refusing with a 400 what would otherwise be a 500 later: JSON
+    nested deeper than the stack (RecursionError), or too deep, or strings holding NUL or a
+    lone surrogate (which PostgreSQL cannot store)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON: nested too deeply") from None
+        try:
+            check_json_values(data)
+        except W3CError as error:
+            raise ParseError(str(error)) from None
+        return data
+
+
+class JsonLdParser(GuardedJsonParser):
     media_type = "application/ld+json"
 
 
@@ -188,7 +206,7 @@ class _ProtocolView(APIView):
     # `WWW-Authenticate: Token` (with session first, DRF answers 403).
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticatedOrReadOnly]
-    parser_classes = [JsonLdParser, JSONParser]
+    parser_classes = [JsonLdParser, GuardedJsonParser]
     renderer_classes = [JsonLdRenderer, JSONRenderer]
     allow = ""
     vary = ("Accept", "Authorization")
@@ -218,7 +236,11 @@ class _ProtocolView(APIView):
         return response
 
     def source(self, pk: int) -> Source:
-        return get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+        """The source, or 404 when the requester may not read it."""
+        source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+        if not policy.can_view_source(self.request.user, source):
+            raise Http404("No such source.")
+        return source
 
 
 class AnnotationView(_ProtocolView):
@@ -230,10 +252,12 @@ class AnnotationView(_ProtocolView):
         response["Link"] = RESOURCE_LINK
 
     def annotation(self, request, pk: int, aid: int, *, for_update: bool = False) -> Annotation:
+        """The live annotation, or 404 when the requester may not see it: its source, and for
+        a reply its thread's root, included (a reply of a removed note is gone with it)."""
         annotations = Annotation.objects.filter(pk=aid, anchor__source_id=pk, deleted_at=None)
         if for_update:
             annotations = annotations.select_for_update(of=("self",))
-        annotation = _loaded(annotations).first()
+        annotation = _loaded(annotations).select_related("anchor__source", "parent__debate").first()
         if annotation is None or not policy.can_view_annotation(request.user, annotation):
             raise Http404("No such annotation.")
         return annotation
@@ -340,14 +364,13 @@ class ContainerView(_ProtocolView):
 
     def visible(self, request, source: Source):
         """What the requester may see, live, in document order with each thread together."""
-        viewer = request.user
-        thread_visible = Q(parent__isnull=True) | (
-            Q(parent__deleted_at__isnull=True) & policy.visible_annotations_q(viewer, "parent__")
-        )
+        # The policy keeps a reply only with its thread's root; a deleted root takes its
+        # replies out of the container even for those who may restore it.
+        thread_live = Q(parent__isnull=True) | Q(parent__deleted_at__isnull=True)
         return (
             Annotation.objects.filter(anchor__source=source, deleted_at__isnull=True)
-            .filter(policy.visible_annotations_q(viewer))
-            .filter(thread_visible)
+            .filter(policy.visible_annotations_q(request.user))
+            .filter(thread_live)
             .order_by(
                 "anchor__start",
                 "anchor__end",
@@ -456,7 +479,7 @@ class ContainerView(_ProtocolView):
             and match.kwargs["pk"] == source.pk
         ):
             parent = (
-                Annotation.objects.select_related("anchor", "debate")
+                Annotation.objects.select_related("anchor__source", "debate", "parent__debate")
                 .filter(pk=match.kwargs["aid"], anchor__source=source, deleted_at=None)
                 .first()
             )

@@ -1,8 +1,12 @@
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
+from .. import policy
 from ..models import Annotation, Debate, Evidence, Flag, Source
 from ..services import MAX_SOURCE_CHARS
+from ..services._base import MAX_CLAIM_CHARS
+from ..services.debates import MAX_DESCRIPTION_CHARS
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 
@@ -34,11 +38,17 @@ class TextUploadForm(forms.Form):
             raise ValidationError("The file is larger than 4 MB.")
         raw = upload.read()
         try:
-            return raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError(
                 "The file is not UTF-8 text. Save it as plain text (UTF-8) and try again."
             ) from None
+        if "\x00" in text:
+            raise ValidationError(
+                "The file contains NUL bytes, so it is not plain text. Save it as plain text "
+                "(UTF-8) and try again."
+            )
+        return text
 
     def clean(self):
         data = super().clean()
@@ -62,22 +72,47 @@ class SourceImportForm(TextUploadForm):
         label="Original address", required=False, max_length=500, assume_scheme="https"
     )
     licence = forms.CharField(max_length=200, required=False)
+    visibility = forms.ChoiceField(
+        label="Who can read it",
+        choices=Source.Visibility.choices,
+        initial=Source.Visibility.PRIVATE,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Private: only you, site staff and the members of debates grounded in it can "
+            "read it. Public: everyone, signed in or not."
+        ),
+    )
 
-    field_order = ["title", "author", "url", "licence", "file", "text"]
+    field_order = ["title", "author", "url", "licence", "visibility", "file", "text"]
+
+    def clean_visibility(self) -> str:
+        # An import that names no visibility (an older form, a script) stays private.
+        return self.cleaned_data.get("visibility") or Source.Visibility.PRIVATE
 
 
 class DebateForm(forms.ModelForm):
     sources = forms.ModelMultipleChoiceField(
-        queryset=Source.objects.order_by("title"),
+        queryset=Source.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="The sources this map is grounded in.",
     )
 
+    description = forms.CharField(
+        required=False, max_length=MAX_DESCRIPTION_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
     class Meta:
         model = Debate
         fields = ("title", "description", "visibility", "contribution_mode", "sources")
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        """`user`: the person creating the debate, offered only the sources they may read
+        (public ones without a user)."""
+        super().__init__(*args, **kwargs)
+        readable = policy.visible_sources_q(user if user is not None else AnonymousUser())
+        self.fields["sources"].queryset = Source.objects.filter(readable).order_by("title")
 
 
 class SpanForm(forms.Form):
@@ -181,7 +216,10 @@ class CiteForm(SpanForm):
         required=False,
     )
     text = forms.CharField(
-        label="Argument", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Argument",
+        required=False,
+        max_length=MAX_CLAIM_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, claims=(), **kwargs):
@@ -205,6 +243,12 @@ class CiteForm(SpanForm):
             if claim is not None and claim.kind == "issue":
                 self.add_error("claim", "Arguments stand under a position or an argument.")
         return data
+
+
+class RedactForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500, help_text="Why the text goes (the audit log keeps the reason)."
+    )
 
 
 class RevisionForm(TextUploadForm):

@@ -7,7 +7,16 @@ trigger installed by migration 0002, so no write path can break it.
 """
 
 from .annotations import Annotation, Tag
-from .maps import Claim, ClaimEdit, ClaimLink, ClaimQuerySet, Debate, Evidence, Membership
+from .maps import (
+    Claim,
+    ClaimEdit,
+    ClaimLink,
+    ClaimQuerySet,
+    ClaimVersionRedaction,
+    Debate,
+    Evidence,
+    Membership,
+)
 from .moderation import AuditEntry, Flag, Notification
 from .sources import QUOTE_CONTEXT, Anchor, Passage, Source, SourceRevision
 
@@ -20,6 +29,7 @@ __all__ = [
     "ClaimEdit",
     "ClaimLink",
     "ClaimQuerySet",
+    "ClaimVersionRedaction",
     "Debate",
     "Evidence",
     "Flag",

@@ -257,6 +257,34 @@ class ClaimEdit(models.Model):
         return f"Edit of {self.claim} (v{self.base_version}, {self.status})"
 
 
+class ClaimVersionRedaction(models.Model):
+    """A moderator's redaction of one saved version of a claim (a simple-history record):
+    its text is kept, for staff, but the history shows everyone else that it was redacted.
+
+    A row of its own rather than a field on Claim, which simple-history would copy into
+    every version and so into the very records it should mark.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="redactions")
+    history_id = models.PositiveIntegerField(help_text="The HistoricalClaim record redacted.")
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, help_text="Why, as the moderator gave it.")
+
+    class Meta:
+        ordering = ["claim", "history_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "history_id"], name="one_redaction_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version record {self.history_id} of claim {self.claim_id}, redacted"
+
+
 class ClaimLink(models.Model):
     """A cross-link: a claim that also stands under a second parent (Kialo's "-> See")."""
 
@@ -332,12 +360,12 @@ class Evidence(models.Model):
 
 
 # Where each kind of claim may stand (the database trigger of migration 0002 enforces it).
-ALLOWED_PARENTS = {
+ALLOWED_PARENTS: dict[str, set[str]] = {
     Claim.Kind.ISSUE: set(),
     Claim.Kind.POSITION: {Claim.Kind.ISSUE},
     Claim.Kind.ARGUMENT: {Claim.Kind.POSITION, Claim.Kind.ARGUMENT},
 }
-PLACE_RULES = {
+PLACE_RULES: dict[str, str] = {
     Claim.Kind.POSITION: "A position answers an issue",
     Claim.Kind.ARGUMENT: "An argument stands under a position or an argument",
 }

@@ -77,6 +77,7 @@ class AuditEntry(models.Model):
         CLAIM_DELETED = "claim_deleted", "deleted a claim"
         CLAIM_RESTORED = "claim_restored", "restored a claim"
         CLAIM_REVERTED = "claim_reverted", "restored an earlier version"
+        VERSION_REDACTED = "version_redacted", "redacted an earlier version"
         CLAIM_APPROVED = "claim_approved", "approved a claim"
         CLAIM_REJECTED = "claim_rejected", "rejected a claim"
         CLAIM_MERGED = "claim_merged", "merged a duplicate"

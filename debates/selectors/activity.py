@@ -45,7 +45,8 @@ def _listed_debates(viewer) -> QuerySet[Debate]:
 
 def recent_activity(*, viewer, limit: int = 10) -> list[Claim]:
     """The newest published claims in debates the viewer may open, whose every ancestor is
-    published too (a reply under a deleted or rejected claim is off the map)."""
+    published too (a reply under a deleted or rejected claim is off the map): the policy
+    walks up from each candidate, in one query whatever the depth."""
     candidates = list(
         Claim.objects.published()
         .filter(debate__in=_listed_debates(viewer))
@@ -53,38 +54,13 @@ def recent_activity(*, viewer, limit: int = 10) -> list[Claim]:
         .select_related("debate", "author", "parent")
         .order_by("-created_at", "-pk")[: limit * 3]
     )
-    on_map = _on_published_paths(candidates)
+    on_map = policy.on_live_paths(candidates)
     return [claim for claim in candidates if claim.pk in on_map][:limit]
 
 
-def _on_published_paths(claims: list[Claim]) -> set[int]:
-    """The pks of `claims` whose ancestors are all published: one query per map level."""
-    parent_of = {c.pk: c.parent_id for c in claims}
-    live: dict[int, bool] = {}
-    frontier = {p for p in parent_of.values() if p is not None}
-    parents: dict[int, int | None] = {}
-    while frontier:
-        rows = Claim.objects.filter(pk__in=frontier).values_list(
-            "pk", "parent_id", "status", "deleted_at"
-        )
-        frontier = set()
-        for pk, parent_id, status, deleted_at in rows:
-            live[pk] = status == Claim.Status.PUBLISHED and deleted_at is None
-            parents[pk] = parent_id
-            if parent_id is not None and parent_id not in live:
-                frontier.add(parent_id)
-
-    def path_live(pk: int | None) -> bool:
-        while pk is not None:
-            if not live.get(pk, False):
-                return False
-            pk = parents.get(pk)
-        return True
-
-    return {pk for pk, parent_id in parent_of.items() if path_live(parent_id)}
-
-
 def claims_by_author(*, author, viewer) -> QuerySet[Claim]:
+    """The author's claims that the viewer may see (none under a deleted or rejected
+    claim: `visible_claims_q` asks about the ancestors too), newest first."""
     return (
         Claim.objects.filter(author=author, debate__in=debates_visible_to(viewer))
         .filter(policy.visible_claims_q(viewer))

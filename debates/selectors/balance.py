@@ -14,10 +14,22 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q
 
 from ..models import Claim, Debate, Evidence, Passage, Source
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _EvidenceCount(TypedDict):
+        published_evidence: int
+
+    # A claim as `debate_balance` loads it: annotated with its published evidence count.
+    CountedClaim = WithAnnotations[Claim, _EvidenceCount]
 
 BLOCK_KINDS = (Passage.Kind.PARAGRAPH, Passage.Kind.LIST_ITEM)
 MIXED = "mixed"
@@ -209,7 +221,7 @@ def debate_balance(*, debate: Debate) -> DebateBalance:
         .order_by("order", "pk")
     }
     signs, walk = _signs(claims)
-    children: dict[int, list[Claim]] = {}
+    children: dict[int | None, list[CountedClaim]] = {}
     for claim in claims.values():
         if claim.pk in signs or claim.kind == Claim.Kind.ISSUE:
             children.setdefault(claim.parent_id, []).append(claim)
@@ -220,6 +232,7 @@ def debate_balance(*, debate: Debate) -> DebateBalance:
 
     issues: list[IssueBalance] = []
     balances: dict[int, PositionBalance] = {}
+    balance: PositionBalance | None  # a position's, then looked up by position
     for issue in children.get(None, []):
         positions = []
         sides: list[Side] = []

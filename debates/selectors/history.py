@@ -6,11 +6,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import policy
 from ..models import (
     Claim,
     ClaimEdit,
+    ClaimVersionRedaction,
     Debate,
     Evidence,
     Passage,
@@ -56,36 +58,78 @@ HISTORY_FIELDS = {
 
 @dataclass
 class ClaimVersion:
-    record: object
+    record: Any  # a django-simple-history record (the library is untyped)
     diff: list[DiffRun] | None
     changed: list[str] = field(default_factory=list)
     event: str = ""
     can_restore: bool = False
+    # A moderator redacted this version's text (`redaction` says who, when and why).
+    redaction: ClaimVersionRedaction | None = None
+    # The viewer reads the text (False for a redacted version, but for staff).
+    text_shown: bool = True
+    # Show the whole text rather than a diff: the first version shown, or one whose
+    # predecessor's text the viewer may not read.
+    whole_text: bool = False
+    can_redact: bool = False
+
+    @property
+    def redacted(self) -> bool:
+        return self.redaction is not None
+
+
+def _field(record, name: str):
+    return getattr(record, f"{name}_id" if name in ("parent", "merged_into") else name)
 
 
 def claim_versions(*, claim: Claim, viewer) -> list[ClaimVersion]:
-    """Every saved state of a claim, newest first, each with what changed and a word diff
-    of its text against the state before; moderators may restore earlier texts."""
-    records = list(claim.history.select_related("history_user").order_by("history_id"))
-    restorer = policy.can_restore(viewer, claim.debate)
+    """The saved states of a claim that the viewer may read, newest first, each with what
+    changed and a word diff of its text against the state shown before it; moderators may
+    restore earlier texts and redact old ones. Two queries whatever the history's length.
+
+    Readers see only the states that were published (`policy.can_view_version`), so a
+    text a moderator changed before approving it is not shown. A redacted text is shown to
+    staff alone; nobody else gets it through a diff either (the next version's diff is taken
+    against the last text they may read, or its whole text is shown).
+    """
+    debate = claim.debate
+    every = list(claim.history.select_related("history_user").order_by("history_id"))
+    records = [r for r in every if policy.can_view_version(viewer, claim, debate, r)]
+    redactions = {
+        r.history_id: r
+        for r in ClaimVersionRedaction.objects.filter(claim=claim).select_related("redacted_by")
+    }
+    restorer = policy.can_restore(viewer, debate)
+    redactor = policy.can_redact_version(viewer, debate)
+    reads_redacted = policy.can_read_redacted(viewer)
     versions: list[ClaimVersion] = []
     previous = None
+    # The newest earlier text the viewer may read, to diff against.
+    readable: str | None = None
+    changed: list[str]
     for record in records:
+        redaction = redactions.get(record.history_id)
+        text_shown = redaction is None or reads_redacted
+        text_changed = previous is None or previous.text != record.text
         if previous is None:
-            event, changed, diff = "created", [], None
+            # Earlier states that were never published are not shown to this viewer.
+            event = "created" if record is every[0] else "published"
+            changed, diff = [], None
         else:
             changed = [
                 HISTORY_FIELDS[name]
                 for name in HISTORY_FIELDS
-                if getattr(previous, f"{name}_id" if name in ("parent", "merged_into") else name)
-                != getattr(record, f"{name}_id" if name in ("parent", "merged_into") else name)
+                if _field(previous, name) != _field(record, name)
             ]
-            diff = word_diff(previous.text, record.text) if previous.text != record.text else None
+            diff = (
+                word_diff(readable, record.text)
+                if text_changed and text_shown and readable is not None
+                else None
+            )
             if previous.deleted_at is None and record.deleted_at is not None:
                 event = "deleted"
             elif previous.deleted_at is not None and record.deleted_at is None:
                 event = "restored"
-            elif diff is not None:
+            elif text_changed:
                 event = "text edited"
             elif "place" in changed or "stance" in changed:
                 event = "moved"
@@ -101,10 +145,16 @@ def claim_versions(*, claim: Claim, viewer) -> list[ClaimVersion]:
                 diff=diff,
                 changed=changed,
                 event=event,
-                can_restore=restorer and record.text != claim.text,
+                can_restore=restorer and redaction is None and record.text != claim.text,
+                redaction=redaction,
+                text_shown=text_shown,
+                whole_text=text_shown and text_changed and diff is None,
+                can_redact=redactor and redaction is None and record.text != claim.text,
             )
         )
         previous = record
+        if text_shown:
+            readable = record.text
     # Offer "restore" once per distinct text: on its newest record.
     seen: set[str] = set()
     for version in reversed(versions):
@@ -116,7 +166,7 @@ def claim_versions(*, claim: Claim, viewer) -> list[ClaimVersion]:
 
 @dataclass
 class EvidenceEvent:
-    record: object
+    record: Any  # a django-simple-history record (the library is untyped)
     event: str
     passage: Passage | None
     # The link's relation or note differs now: a moderator may bring this state back.
@@ -135,7 +185,7 @@ def evidence_events(*, claim: Claim, viewer) -> list[EvidenceEvent]:
     passages = Passage.objects.select_related("anchor", "source").in_bulk(
         {r.passage_id for r in records}
     )
-    last: dict[int, object] = {}
+    last: dict[int, Any] = {}
     events: list[EvidenceEvent] = []
     for record in records:
         before = last.get(record.id)

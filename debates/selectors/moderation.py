@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Count, Exists, F, Func, IntegerField, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -105,7 +106,12 @@ def moderation_queue(*, debates) -> list[DebateQueue]:
         .order_by("created_at", "pk")
     )
     for flag in flags:
-        debate_id = flag.claim.debate_id if flag.claim_id else flag.annotation.debate_id
+        # A flag's check constraint: exactly one of claim and annotation is set.
+        debate_id = (
+            cast(Claim, flag.claim).debate_id
+            if flag.claim_id
+            else cast(Annotation, flag.annotation).debate_id
+        )
         queues[debate_id].flags.append(flag)
     return list(queues.values())
 
@@ -129,7 +135,7 @@ def moderated_debates(*, user):
     return Debate.objects.filter(policy.moderated_debates_q(user)).order_by("title", "pk")
 
 
-def _count(queryset) -> Subquery:
+def _count(queryset) -> Coalesce:
     """A scalar subquery counting `queryset`'s rows (0 when there are none)."""
     counted = (
         queryset.order_by()

@@ -6,16 +6,17 @@ with `SearchRank` and highlighted with `SearchHeadline`; on SQLite every word mu
 (case-insensitive substring) and the snippet is made in Python. Each group is one query
 whatever the data size: the group's total rides along as a window count.
 
-Snippets are HTML in which only `<mark>` and `</mark>` are markup: on PostgreSQL the text
-is escaped in SQL before `ts_headline` adds the marks, and the result is checked again
-here; on SQLite the text is escaped piece by piece around the matches.
+Snippets are data, not HTML: a list of `Run`s, pieces of plain text each marked or not
+(a match). On PostgreSQL `ts_headline` brackets the matches with two Unicode noncharacters
+taken out of the text beforehand, so they can only be its marks; on SQLite the matches
+are found in Python. Templates draw the runs, escaped (`search_tags.marked`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
 from django.db.models import (
@@ -34,12 +35,13 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Replace
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from .. import policy
 from ..models import Annotation, Claim, Passage, Source, Tag
 from .activity import debates_visible_to
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import CombinedExpression
 
 MIN_QUERY_CHARS = 2
 MAX_QUERY_CHARS = 200
@@ -50,17 +52,32 @@ SNIPPET_CHARS = 200
 SEARCH_CONFIG = "english"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MARK = re.compile(r"(</?mark>)")
+# ts_headline's marks: noncharacters (reserved by Unicode for a program's own use, never
+# meant for text), removed from the text before it is highlighted.
+_START, _STOP = "\ufdd0", "\ufdd1"
 
 
 # --- results ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Run:
+    """A piece of a snippet: plain text, and whether it matches the search."""
+
+    text: str
+    marked: bool = False
+
+
+# A snippet: its runs in order (the text around matches, and the matches).
+Snippet = list[Run]
+
+
 @dataclass
 class Hit:
     url: str
-    title: SafeString | str
-    snippet: SafeString
+    # Plain text, or a snippet where the title itself matched (claims, sources).
+    title: Snippet | str
+    snippet: Snippet
     obj: Any
 
 
@@ -140,25 +157,32 @@ def _claims(viewer) -> QuerySet[Claim]:
     )
 
 
-def _passages() -> QuerySet[Passage]:
-    # Sources are public reading; only passages the reader can show (anchored on the
-    # current revision) are worth a link.
-    return Passage.objects.filter(
-        anchor__revision_id=F("source__current_revision_id"), anchor__status="anchored"
-    ).select_related("anchor", "source")
+def _passages(viewer) -> QuerySet[Passage]:
+    # Passages of sources the viewer may read; only those the reader can show (anchored on
+    # the current revision) are worth a link.
+    return (
+        Passage.objects.filter(
+            anchor__revision_id=F("source__current_revision_id"), anchor__status="anchored"
+        )
+        .filter(policy.visible_sources_q(viewer, "source__"))
+        .select_related("anchor", "source")
+    )
 
 
 def _annotations(viewer) -> QuerySet[Annotation]:
-    # Deleted notes are out of search even where the policy lets moderators restore them.
+    # Deleted notes are out of search even where the policy lets moderators restore them;
+    # the policy leaves out replies of removed notes and notes on sources the viewer cannot
+    # read.
     return (
         Annotation.objects.filter(policy.visible_annotations_q(viewer))
         .filter(deleted_at__isnull=True)
+        .exclude(parent__deleted_at__isnull=False)
         .select_related("anchor__source", "author")
     )
 
 
-def _sources() -> QuerySet[Source]:
-    return Source.objects.all()
+def _sources(viewer) -> QuerySet[Source]:
+    return Source.objects.filter(policy.visible_sources_q(viewer))
 
 
 def _window_total():
@@ -168,17 +192,17 @@ def _window_total():
 # --- hits --------------------------------------------------------------------------------
 
 
-def _claim_hit(claim: Claim, snippet: SafeString) -> Hit:
+def _claim_hit(claim: Claim, snippet: Snippet) -> Hit:
     return Hit(url=claim.get_absolute_url(), title=snippet, snippet=snippet, obj=claim)
 
 
-def _passage_hit(passage: Passage, snippet: SafeString) -> Hit:
+def _passage_hit(passage: Passage, snippet: Snippet) -> Hit:
     return Hit(
         url=passage.get_absolute_url(), title=passage.source.title, snippet=snippet, obj=passage
     )
 
 
-def _note_hit(note: Annotation, snippet: SafeString) -> Hit:
+def _note_hit(note: Annotation, snippet: Snippet) -> Hit:
     source = note.anchor.source
     return Hit(
         url=f"{source.get_absolute_url()}#note-{note.pk}",
@@ -188,7 +212,7 @@ def _note_hit(note: Annotation, snippet: SafeString) -> Hit:
     )
 
 
-def _source_hit(source: Source, title: SafeString, author: SafeString) -> Hit:
+def _source_hit(source: Source, title: Snippet, author: Snippet) -> Hit:
     return Hit(url=source.get_absolute_url(), title=title, snippet=author, obj=source)
 
 
@@ -203,23 +227,46 @@ def _tag_list(value) -> list[str]:
 # --- PostgreSQL: ranked full-text search ---------------------------------------------------
 
 
-def _escaped(field_name: str):
-    """The column HTML-escaped in SQL, so that ts_headline's only markup is its <mark>."""
-    expression = F(field_name)
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+# What reaches ts_headline: the text without the marks' characters, and with the four
+# characters of markup written as entities, which PostgreSQL's parser reads as entities;
+# as tags, it would drop them from the headline. `headline_runs` turns them back.
+_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
+_MARKS = re.compile(f"([{_START}{_STOP}])")
+
+
+def _headline_text(field_name: str):
+    expression: F | Replace = F(field_name)
+    for char in (_START, _STOP):
+        expression = Replace(expression, Value(char), Value(""), output_field=TextField())
+    for char, entity in _ENTITIES:
         expression = Replace(expression, Value(char), Value(entity), output_field=TextField())
     return expression
 
 
-def safe_headline(html: str | None) -> SafeString:
-    """Headline HTML in which `<mark>`/`</mark>` are the only tags (checked again here)."""
-    parts = []
-    for part in _MARK.split(html or ""):
-        if part in ("<mark>", "</mark>"):
-            parts.append(part)
-        else:
-            parts.append(part.replace("<", "&lt;").replace(">", "&gt;"))
-    return mark_safe("".join(parts))  # noqa: S308 - only <mark> survives, the rest is escaped
+def _unentity(text: str) -> str:
+    for char, entity in reversed(_ENTITIES):  # "&amp;" last: "&amp;lt;" is "&lt;"
+        text = text.replace(entity, char)
+    return text
+
+
+def headline_runs(headline: str | None) -> Snippet:
+    """A `ts_headline` result (see `_headline_text`) as runs of plain text."""
+    runs: Snippet = []
+    marked = False
+    for part in _MARKS.split(headline or ""):
+        if part in (_START, _STOP):
+            marked = part == _START
+        elif part:
+            _add(runs, _unentity(part), marked)
+    return runs
+
+
+def _add(runs: Snippet, text: str, marked: bool) -> None:
+    """Append a run, joined to the last one when both are marked or both are not."""
+    if runs and runs[-1].marked == marked:
+        runs[-1] = Run(runs[-1].text + text, marked)
+    elif text:
+        runs.append(Run(text, marked))
 
 
 class _FullText:
@@ -233,7 +280,7 @@ class _FullText:
     def _vector(self, *fields, weights=()):
         from django.contrib.postgres.search import SearchVector
 
-        vector = None
+        vector: SearchVector | CombinedExpression | None = None
         for i, name in enumerate(fields):
             weight = weights[i] if i < len(weights) else None
             part = SearchVector(name, config=SEARCH_CONFIG, weight=weight)
@@ -243,17 +290,17 @@ class _FullText:
     def _headline(self, field_name: str, *, whole: bool = False, words: int = 35):
         from django.contrib.postgres.search import SearchHeadline
 
-        options = (
+        options: dict[str, Any] = (
             {"highlight_all": True}
             if whole
             else {"max_words": words, "min_words": words * 2 // 3, "short_word": 2}
         )
         return SearchHeadline(
-            _escaped(field_name),
+            _headline_text(field_name),
             self.query,
             config=SEARCH_CONFIG,
-            start_sel="<mark>",
-            stop_sel="</mark>",
+            start_sel=_START,
+            stop_sel=_STOP,
             **options,
         )
 
@@ -274,7 +321,9 @@ class _FullText:
             _claims(self.viewer), self._vector("text"), headline=self._headline("text", words=60)
         )
         passages = self._ranked(
-            _passages(), self._vector("anchor__exact"), headline=self._headline("anchor__exact")
+            _passages(self.viewer),
+            self._vector("anchor__exact"),
+            headline=self._headline("anchor__exact"),
         )
         tag_names = ArraySubquery(
             Tag.objects.filter(annotations=OuterRef("pk")).order_by("name").values("name")
@@ -287,26 +336,26 @@ class _FullText:
             tag_names=tag_names,
         )
         sources = self._ranked(
-            _sources(),
+            _sources(self.viewer),
             self._vector("title", "author", weights=("A", "B")),
             title_headline=self._headline("title", whole=True),
             author_headline=self._headline("author", whole=True),
         )
         return [
-            _group("claims", "Claims", claims, lambda c: _claim_hit(c, safe_headline(c.headline))),
+            _group("claims", "Claims", claims, lambda c: _claim_hit(c, headline_runs(c.headline))),
             _group(
                 "passages",
                 "Passages",
                 passages,
-                lambda p: _passage_hit(p, safe_headline(p.headline)),
+                lambda p: _passage_hit(p, headline_runs(p.headline)),
             ),
-            _group("notes", "Notes", notes, lambda a: _note(a, safe_headline(a.headline))),
+            _group("notes", "Notes", notes, lambda a: _note(a, headline_runs(a.headline))),
             _group(
                 "sources",
                 "Sources",
                 sources,
                 lambda s: _source_hit(
-                    s, safe_headline(s.title_headline), safe_headline(s.author_headline)
+                    s, headline_runs(s.title_headline), headline_runs(s.author_headline)
                 ),
             ),
         ]
@@ -347,8 +396,8 @@ def _all_words(words: list[str], *fields: str) -> Q:
     return condition
 
 
-def snippet(text: str, words: list[str], width: int = SNIPPET_CHARS) -> SafeString:
-    """Up to `width` characters around the first match, escaped, with every match marked."""
+def snippet(text: str, words: list[str], width: int = SNIPPET_CHARS) -> Snippet:
+    """Up to `width` characters around the first match, with every match marked."""
     text = " ".join((text or "").split())
     pattern = re.compile(
         "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE
@@ -369,17 +418,19 @@ def snippet(text: str, words: list[str], width: int = SNIPPET_CHARS) -> SafeStri
             if space != -1:
                 end = space
     piece = text[start:end]
-    html: list[str] = ["…"] if start > 0 else []
+    runs: Snippet = []
+    if start > 0:
+        _add(runs, "…", False)
     position = 0
     if words:
         for match in pattern.finditer(piece):
-            html.append(escape(piece[position : match.start()]))
-            html.append(f"<mark>{escape(match.group())}</mark>")
+            _add(runs, piece[position : match.start()], False)
+            _add(runs, match.group(), True)
             position = match.end()
-    html.append(escape(piece[position:]))
+    _add(runs, piece[position:], False)
     if end < len(text):
-        html.append("…")
-    return mark_safe("".join(html))  # noqa: S308 - every piece of text is escaped
+        _add(runs, "…", False)
+    return runs
 
 
 class _Basic:
@@ -397,7 +448,7 @@ class _Basic:
             _claims(self.viewer).filter(_all_words(words, "text")), "-created_at", "-pk"
         )
         passages = self._first(
-            _passages().filter(_all_words(words, "anchor__exact")),
+            _passages(self.viewer).filter(_all_words(words, "anchor__exact")),
             "source__title",
             "source_id",
             "anchor__start",
@@ -419,7 +470,7 @@ class _Basic:
             "-pk",
         )
         sources = self._first(
-            _sources().filter(_all_words(words, "title", "author")), "title", "pk"
+            _sources(self.viewer).filter(_all_words(words, "title", "author")), "title", "pk"
         )
         return [
             _group("claims", "Claims", claims, lambda c: _claim_hit(c, snippet(c.text, words))),
@@ -444,9 +495,9 @@ class _Basic:
 # --- shared ------------------------------------------------------------------------------------
 
 
-def _note(note: Annotation, snippet_html: SafeString) -> Hit:
-    note.tag_list = _tag_list(getattr(note, "tag_names", None))
-    return _note_hit(note, snippet_html)
+def _note(note: Annotation, snippet: Snippet) -> Hit:
+    cast(Any, note).tag_list = _tag_list(getattr(note, "tag_names", None))
+    return _note_hit(note, snippet)
 
 
 def _group(key: str, label: str, rows: list, make) -> Group:

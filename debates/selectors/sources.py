@@ -17,9 +17,16 @@ from ..models import (
     Passage,
     Source,
     SourceRevision,
+    Tag,
 )
 from .activity import debates_visible_to
 from .maps import OFF_MAP
+
+
+def sources_visible_to(viewer):
+    """The sources a person may read (public ones, their own imports, their debates' ones),
+    for listings and pickers."""
+    return Source.objects.filter(policy.visible_sources_q(viewer))
 
 
 @dataclass
@@ -39,10 +46,11 @@ class ReaderPassage:
 def source_reader(*, source: Source, viewer, selected: int | None = None) -> dict:
     """The current revision, its passages with citation counts, and who cites `selected`.
 
-    Counts only citations the viewer may see: published evidence on visible claims in
-    debates the viewer may open. Four queries whatever the source's size.
+    Counts only citations the viewer may see: published evidence on visible claims (none
+    under a deleted or rejected claim) in debates the viewer may open. Four queries
+    whatever the source's size.
     """
-    revision: SourceRevision = source.current_revision
+    revision: SourceRevision | None = source.current_revision
     visible_debates = debates_visible_to(viewer).values("pk")
     cited = Q(
         evidence__deleted_at__isnull=True,
@@ -89,12 +97,27 @@ class AnnotationThread:
 
 
 @dataclass
+class NoteMark:
+    """Where a note thread's root sits in the text, for the reader's highlights."""
+
+    pk: int
+    start: int
+    end: int
+    author_name: str
+    page: int
+
+
+@dataclass
 class SourceAnnotations:
     threads: list[AnnotationThread]
     tags: list[str]
     authors: list
     orphans: list[Annotation]
     deleted: list[Annotation]
+    total: int = 0  # threads matching the filters, on every page
+    page: int = 1
+    next_page: int | None = None
+    marks: list[NoteMark] = field(default_factory=list)  # every matching thread's passage
 
 
 def source_annotations(
@@ -104,58 +127,133 @@ def source_annotations(
     tag: str = "",
     author: str = "",
     mine: bool = False,
+    page: int | None = None,
+    per_page: int = 50,
 ) -> SourceAnnotations:
     """The annotations on a source that the viewer may see, as threads in document order.
 
-    Filters apply to thread roots; a matching thread shows all its visible replies.
-    Two queries whatever the number of annotations (rows, then their tags).
+    Filters apply to thread roots; a matching thread shows all its visible replies. With
+    `page`, only that page of `per_page` threads is loaded as full rows (with `marks` for
+    every matching thread); without, all of them. Two queries whatever the number of notes:
+    light rows of every visible note with its tags (for filters, counts and marks), then the
+    full rows of the notes shown.
     """
-    rows = list(
+    current = source.current_revision_id
+    order = ("anchor__start", "anchor__end", "created_at", "pk")
+    light: dict[int, _Light] = {}
+    for pk, parent_id, deleted_at, created_at, start, end, status, revision_id, author_id, \
+            username, display_name, tag_id, tag_name in (
         Annotation.objects.filter(anchor__source=source)
         .filter(policy.visible_annotations_q(viewer))
-        .select_related("anchor", "author", "debate")
-        .prefetch_related("tags")
-        .order_by("anchor__start", "anchor__end", "created_at", "pk")
-    )
-    live = [a for a in rows if a.deleted_at is None]
-    current = source.current_revision_id
-    roots = [
-        a
-        for a in live
-        if a.parent_id is None
-        and a.anchor.revision_id == current
-        and a.anchor.status == Anchor.Status.ANCHORED
-    ]
-    tags = sorted({t.name for a in live for t in a.tags.all()})
-    authors = sorted({a.author for a in live}, key=lambda u: u.public_name.lower())
+        .order_by(*order)
+        .values_list(
+            "pk", "parent_id", "deleted_at", "created_at", "anchor__start", "anchor__end",
+            "anchor__status", "anchor__revision_id", "author_id", "author__username",
+            "author__display_name", "tags__id", "tags__name",
+        )
+    ):  # fmt: skip
+        row = light.get(pk)
+        if row is None:
+            row = light[pk] = _Light(
+                pk, parent_id, deleted_at is None, created_at, start, end,
+                status == Anchor.Status.ANCHORED and revision_id == current,
+                author_id, username, display_name or username,
+            )  # fmt: skip
+        if tag_id is not None:
+            row.tags.append(Tag(pk=tag_id, name=tag_name))
+    live = [a for a in light.values() if a.live]
+    roots = [a for a in live if a.parent_id is None and a.current]
+    tags = sorted({t.name for a in live for t in a.tags})
+    people = {a.author_id: NoteAuthor(a.username, a.author_name) for a in live}
+    authors = sorted(people.values(), key=lambda person: person.public_name.lower())
     if tag:
-        roots = [a for a in roots if any(t.name == tag for t in a.tags.all())]
+        roots = [a for a in roots if any(t.name == tag for t in a.tags)]
     if author:
-        roots = [a for a in roots if a.author.username == author]
+        roots = [a for a in roots if a.username == author]
     if mine:
         roots = [a for a in roots if viewer.is_authenticated and a.author_id == viewer.pk]
-    threads = {a.pk: AnnotationThread(a) for a in roots}
-    for reply in sorted((a for a in live if a.parent_id), key=lambda a: (a.created_at, a.pk)):
-        if reply.parent_id in threads:
-            threads[reply.parent_id].replies.append(reply)
-    orphans = [
-        a
-        for a in live
-        if a.parent_id is None
-        and (a.anchor.status == Anchor.Status.ORPHANED or a.anchor.revision_id != current)
+    size = max(per_page, 1)
+    marks = [
+        NoteMark(a.pk, a.start, a.end, a.author_name, (i // size + 1) if page else 1)
+        for i, a in enumerate(roots)
     ]
-    deleted = [a for a in rows if a.deleted_at is not None and a.parent_id is None]
+    total = len(roots)
+    next_page = None
+    if page:
+        last = max(1, -(-total // size))
+        page = min(max(page, 1), last)
+        next_page = page + 1 if page < last else None
+        roots = roots[(page - 1) * size : page * size]
+    else:
+        page = 1
+    shown = {a.pk for a in roots}
+    replies = sorted(
+        (a for a in live if a.parent_id in shown), key=lambda a: (a.created_at, a.pk)
+    )
+    orphans = [a for a in live if a.parent_id is None and not a.current]
+    deleted = [a for a in light.values() if not a.live and a.parent_id is None]
+    wanted = [a.pk for a in (*roots, *replies, *orphans, *deleted)]
+    full = (
+        Annotation.objects.filter(pk__in=wanted).select_related("anchor", "author", "debate")
+        if wanted
+        else []
+    )
+    rows = {}
+    for annotation in full:
+        _set_tags(annotation, light[annotation.pk].tags)
+        rows[annotation.pk] = annotation
+    threads = {a.pk: AnnotationThread(rows[a.pk]) for a in roots}
+    for reply in replies:
+        threads[reply.parent_id].replies.append(rows[reply.pk])
     return SourceAnnotations(
         threads=list(threads.values()),
         tags=tags,
         authors=authors,
-        orphans=orphans,
-        deleted=deleted,
+        orphans=[rows[a.pk] for a in orphans],
+        deleted=[rows[a.pk] for a in deleted],
+        total=total,
+        page=page,
+        next_page=next_page,
+        marks=marks,
     )
 
 
+@dataclass
+class _Light:
+    """A note as its light row (no body): enough to filter, count, order and place it."""
+
+    pk: int
+    parent_id: int | None
+    live: bool
+    created_at: object
+    start: int
+    end: int
+    current: bool  # anchored in the current revision
+    author_id: int
+    username: str
+    author_name: str
+    tags: list[Tag] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NoteAuthor:
+    """Someone who wrote a visible note, for the reader's author filter."""
+
+    username: str
+    public_name: str
+
+
+def _set_tags(annotation: Annotation, tags: list[Tag]) -> None:
+    """Give `annotation.tags.all()` the tags already read, as prefetch_related would."""
+    queryset = annotation.tags.all()
+    queryset._result_cache = list(tags)
+    queryset._prefetch_done = True
+    annotation._prefetched_objects_cache = {"tags": queryset}
+
+
 def citable_claims(*, source: Source, viewer) -> list[Claim]:
-    """Claims the viewer may cite evidence for or argue under: in debates they contribute to."""
+    """Claims the viewer may cite evidence for or argue under: in debates they contribute to,
+    visible to them (none under a deleted or rejected claim)."""
     if not viewer.is_authenticated:
         return []
     debates = debates_visible_to(viewer).exclude(contribution_mode=Debate.Mode.CLOSED)

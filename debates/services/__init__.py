@@ -31,6 +31,7 @@ from .claims import (
     claim_restore,
     claim_revert,
     claim_unlink,
+    claim_version_redact,
     kind_under,
 )
 from .debates import SETTING_FIELDS, debate_create, debate_update
@@ -85,6 +86,7 @@ __all__ = [
     "claim_restore",
     "claim_revert",
     "claim_unlink",
+    "claim_version_redact",
     "debate_create",
     "debate_update",
     "evidence_approve",

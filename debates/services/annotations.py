@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -92,6 +94,7 @@ def annotation_create(
     stale page cannot attach a note to the wrong words.
     """
     require(policy.can_annotate(actor), "Log in to annotate.")
+    require(policy.can_view_source(actor, source), "You cannot annotate a source you cannot read.")
     _check_audience(actor, visibility, debate)
     author = actor
     revision = source.current_revision
@@ -121,7 +124,11 @@ def annotation_create(
 
 @transaction.atomic
 def annotation_reply(*, actor, parent: Annotation, body: str) -> Annotation:
-    """A reply shares its parent's anchor, visibility and debate (a thread is one audience)."""
+    """A reply shares its parent's anchor, visibility and debate (a thread is one audience).
+
+    The note replied to must be one the actor may see: for a reply, that asks about its
+    thread's root too, so a thread whose root was deleted or hidden takes no more replies.
+    """
     require(
         policy.can_annotate(actor) and policy.can_view_annotation(actor, parent),
         "You cannot reply to this note.",
@@ -129,7 +136,7 @@ def annotation_reply(*, actor, parent: Annotation, body: str) -> Annotation:
     author = actor
     root = parent
     while root.parent_id is not None:
-        root = root.parent
+        root = cast(Annotation, root.parent)  # parent_id is set
     if not body.strip():
         raise ValidationError("Write a reply.")
     _check_annotation_fields(
@@ -193,12 +200,39 @@ def annotation_delete(*, actor, annotation: Annotation) -> Annotation:
     return annotation
 
 
-def _quote_occurrences(text: str, quote: str) -> list[int]:
-    found, at = [], text.find(quote)
-    while at >= 0:
-        found.append(at)
+# How many occurrences a "the quote occurs N times" message counts before it says "at least".
+_OCCURRENCES_COUNTED = 1000
+
+
+def _occurrence_count(text: str, quote: str, limit: int = _OCCURRENCES_COUNTED) -> int:
+    """Occurrences of `quote` (overlapping ones too), counted up to `limit`."""
+    count, at = 0, text.find(quote)
+    while at >= 0 and count < limit:
+        count += 1
         at = text.find(quote, at + 1)
-    return found
+    return count
+
+
+def _only_occurrence(text: str, needle: str) -> int | None:
+    """Where `needle` occurs if it occurs exactly once; None when absent or repeated."""
+    at = text.find(needle)
+    if at < 0 or text.find(needle, at + 1) >= 0:
+        return None
+    return at
+
+
+def _nearest_occurrence(text: str, needle: str, target: int) -> int:
+    """The occurrence of `needle` nearest `target` (the earlier on a tie), known to exist.
+
+    Two searches outward from `target`, not a scan of every occurrence: a one-letter quote
+    occurs a million times in a long source.
+    """
+    around = max(0, min(target, len(text)))
+    after = text.find(needle, around)
+    # rfind wants the whole needle before its end bound: this finds the last one before `around`.
+    before = text.rfind(needle, 0, around - 1 + len(needle)) if around > 0 else -1
+    candidates = [at for at in (before, after) if at >= 0]
+    return min(candidates, key=lambda at: (abs(at - target), at))
 
 
 def quote_span(
@@ -227,28 +261,33 @@ def quote_span(
         return start, end
     if not exact.strip():
         raise ValidationError("target.selector.exact: quote some words, not only spaces.")
-    if start is not None and end is not None and text[start:end] == exact:
+    if start is not None and end is not None and start >= 0 and text[start:end] == exact:
         return start, end
-    found = _quote_occurrences(text, exact)
+    # Every step below is a handful of str.find/rfind calls: linear in the text, however
+    # often the quote occurs (an occurrence in context is an occurrence of prefix+exact+suffix).
     shown = exact if len(exact) <= 80 else exact[:77] + "…"
-    if not found:
+    first = text.find(exact)
+    if first < 0:
         raise ValidationError(f"target.selector.exact: the quote “{shown}” is not in the text.")
-    if len(found) > 1:
-        in_context = [
-            at
-            for at in found
-            if text[:at].endswith(prefix) and text.startswith(suffix, at + len(exact))
-        ]
-        if len(in_context) == 1:
-            found = in_context
-        elif start is not None:
-            found = sorted(in_context or found, key=lambda at: (abs(at - start), at))
+    if text.find(exact, first + 1) < 0:
+        return first, first + len(exact)
+    in_context = prefix + exact + suffix
+    only = _only_occurrence(text, in_context)
+    if only is not None:
+        at = only + len(prefix)
+    elif start is not None:
+        if in_context != exact and text.find(in_context) >= 0:
+            at = _nearest_occurrence(text, in_context, start - len(prefix)) + len(prefix)
         else:
-            raise ValidationError(
-                f"target.selector.exact: the quote “{shown}” occurs {len(found)} times; add a "
-                "prefix or suffix (or a TextPositionSelector) that picks one."
-            )
-    return found[0], found[0] + len(exact)
+            at = _nearest_occurrence(text, exact, start)
+    else:
+        count = _occurrence_count(text, exact)
+        times = f"{count:,} times" if count < _OCCURRENCES_COUNTED else f"at least {count:,} times"
+        raise ValidationError(
+            f"target.selector.exact: the quote “{shown}” occurs {times}; add a "
+            "prefix or suffix (or a TextPositionSelector) that picks one."
+        )
+    return at, at + len(exact)
 
 
 @transaction.atomic
@@ -325,7 +364,7 @@ def annotation_hide(
     annotation.save(update_fields=["hidden", "updated_at"])
     if annotation.debate_id is not None:
         audit.record(
-            debate=annotation.debate,
+            debate=cast(Debate, annotation.debate),
             actor=actor,
             action=Action.ANNOTATION_HIDDEN if hidden else Action.ANNOTATION_UNHIDDEN,
             annotation=annotation,
@@ -347,7 +386,7 @@ def annotation_restore(*, annotation: Annotation, actor) -> Annotation:
     annotation.save(update_fields=["deleted_at", "updated_at"])
     if annotation.debate_id is not None:
         audit.record(
-            debate=annotation.debate,
+            debate=cast(Debate, annotation.debate),
             actor=actor,
             action=Action.ANNOTATION_RESTORED,
             annotation=annotation,

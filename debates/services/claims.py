@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from ..models import (
     Claim,
     ClaimEdit,
     ClaimLink,
+    ClaimVersionRedaction,
     Debate,
     Evidence,
 )
@@ -35,7 +37,7 @@ STANCES = {
 }
 
 
-def kind_under(parent: Claim | None) -> str:
+def kind_under(parent: Claim | None) -> Claim.Kind:
     """The kind of claim that answers `parent`: issue at the root, position under an issue,
     argument under anything else."""
     if parent is None:
@@ -133,7 +135,8 @@ def _claim_insert(
         status=status,
         order=order,
     )
-    claim._history_user = author  # the first history row names who wrote it
+    # simple-history (untyped) reads `_history_user`; the first history row names who wrote it
+    cast(Any, claim)._history_user = author
     claim.save(force_insert=True)
     return claim
 
@@ -177,7 +180,7 @@ def claim_add(
         author=actor,
         parent=parent,
         relation=relation,
-        status=status,
+        status=cast(str, status),  # not None: require() above refused it
     )
     _stamp_created(claim, actor)
     published = status == Claim.Status.PUBLISHED
@@ -377,6 +380,7 @@ def claim_move(*, actor, claim: Claim, parent: Claim, stance: str = "") -> Claim
     current.parent = parent
     current.relation = relation
     save_as(current, actor)
+    policy.forget_paths(debate, claim)
     events.map_changed(debate_id=debate.pk)
     audit.record(
         debate=debate,
@@ -425,7 +429,7 @@ def claim_unlink(*, actor, link: ClaimLink) -> None:
     debate = link.debate
     require(policy.can_restructure(actor, debate), "Only moderators remove cross-links.")
     claim, parent = link.claim, link.parent
-    link._history_user = history_user(actor)
+    cast(Any, link)._history_user = history_user(actor)  # read by simple-history (untyped)
     link.delete()
     events.map_changed(debate_id=debate.pk)
     audit.record(
@@ -453,6 +457,7 @@ def claim_delete(*, actor, claim: Claim, reason: str = "") -> Claim:
         raise PermissionDenied("You cannot delete this claim.")
     current.deleted_at = timezone.now()
     save_as(current, actor)
+    policy.forget_paths(debate, claim)
     events.map_changed(debate_id=debate.pk)
     audit.record(
         debate=debate,
@@ -479,6 +484,7 @@ def claim_restore(*, actor, claim: Claim) -> Claim:
         )
     current.deleted_at = None
     save_as(current, actor)
+    policy.forget_paths(debate, claim)
     events.map_changed(debate_id=debate.pk)
     audit.record(
         debate=debate,
@@ -502,6 +508,8 @@ def claim_revert(*, actor, claim: Claim, history_id: int, base_version: int) -> 
     record = current.history.filter(history_id=history_id).first()
     if record is None:
         raise ValidationError("That version is not in this claim's history.")
+    if ClaimVersionRedaction.objects.filter(claim=current, history_id=history_id).exists():
+        raise ValidationError("A moderator redacted that version's text; it cannot be restored.")
     if record.text == current.text:
         raise ValidationError("That version's text is the text shown now; nothing to restore.")
     return claim_text_save(
@@ -513,6 +521,54 @@ def claim_revert(*, actor, claim: Claim, history_id: int, base_version: int) -> 
         summary=f"v{current.version + 1} restores the text of v{record.version}",
         message=f"{actor.public_name} restored an earlier text of your claim.",
     )
+
+
+@transaction.atomic
+def claim_version_redact(*, actor, claim: Claim, history_id: int, reason: str) -> list[int]:
+    """Redact an old version's text from the claim's history (a moderator's act): the text
+    is kept for staff, everyone else reads that a moderator redacted it. Every saved state
+    with that same text is redacted with it, since each would show it again. Returns the
+    history ids redacted. The current text cannot be redacted: edit the claim first."""
+    debate = claim.debate
+    require(policy.can_redact_version(actor, debate), "Only moderators redact earlier versions.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the text is redacted (the audit log keeps it).")
+    if len(reason) > 500:
+        raise ValidationError("Keep the reason under 500 characters.")
+    current = _locked(claim)
+    record = current.history.filter(history_id=history_id).first()
+    if record is None:
+        raise ValidationError("That version is not in this claim's history.")
+    if record.text == current.text:
+        raise ValidationError(
+            "That is the claim's current text; edit the claim first, then redact the old version."
+        )
+    same_text = set(current.history.filter(text=record.text).values_list("history_id", flat=True))
+    done = set(
+        ClaimVersionRedaction.objects.filter(claim=current, history_id__in=same_text).values_list(
+            "history_id", flat=True
+        )
+    )
+    if history_id in done:
+        raise ValidationError("That version is redacted already.")
+    redacted = sorted(same_text - done)
+    ClaimVersionRedaction.objects.bulk_create(
+        ClaimVersionRedaction(
+            claim=current, history_id=pk, redacted_by=history_user(actor), reason=reason
+        )
+        for pk in redacted
+    )
+    # The summary names the version, never its text.
+    audit.record(
+        debate=debate,
+        actor=actor,
+        action=AuditEntry.Action.VERSION_REDACTED,
+        claim=current,
+        summary=f"Redacted the text of version {record.version} of “{short(current.text, 120)}”",
+        reason=reason,
+    )
+    return redacted
 
 
 def _stamp_created(obj, actor) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from .. import policy
@@ -16,7 +18,26 @@ from ..models import (
 from . import audit
 from ._base import require
 
+if TYPE_CHECKING:
+    from django.db.models import Field
+
 Action = AuditEntry.Action
+MAX_TITLE_CHARS = 200  # Debate.title's max_length
+MAX_DESCRIPTION_CHARS = 5000
+
+
+def _check_title_and_description(values: dict) -> None:
+    """A ValidationError for a title or description too long to store or to read."""
+    title, description = values.get("title"), values.get("description")
+    if isinstance(title, str) and len(title) > MAX_TITLE_CHARS:
+        raise ValidationError(
+            f"The title is too long ({len(title):,} characters; the limit is {MAX_TITLE_CHARS})."
+        )
+    if isinstance(description, str) and len(description) > MAX_DESCRIPTION_CHARS:
+        raise ValidationError(
+            f"The description is too long ({len(description):,} characters; the limit is "
+            f"{MAX_DESCRIPTION_CHARS:,})."
+        )
 
 
 @transaction.atomic
@@ -31,25 +52,44 @@ def debate_create(
     sources: list[Source] | tuple[Source, ...] = (),
 ) -> Debate:
     """A debate owned by `actor`, who becomes its owner member. Listing a source grounds the
-    debate in it and grants no rights over the source."""
+    debate in it and grants no rights over the source; only sources the actor may read can
+    be listed (grounding a debate in a private source lets its members read it)."""
     require(policy.can_create_debate(actor), "Log in to start a debate.")
     owner = actor
+    unreadable = [s for s in sources if not policy.can_view_source(actor, s)]
+    if unreadable:
+        # Named by number, not title: the title of a private source is not for them either.
+        raise ValidationError(
+            "You cannot ground a debate in a source you cannot read "
+            f"(source {', '.join(str(s.pk) for s in unreadable)})."
+        )
     title = title.strip()
     if not title:
         raise ValidationError("A debate needs a title.")
+    _check_title_and_description({"title": title, "description": description})
     slug = slug or slugify(title)[:200]
     if not slug:
         raise ValidationError("The title must contain letters or digits to make its address.")
     if Debate.objects.filter(slug=slug).exists():
         raise ValidationError(f"A debate at /debates/{slug}/ already exists; choose another title.")
-    debate = Debate.objects.create(
-        title=title,
-        slug=slug,
-        description=description,
-        owner=owner,
-        visibility=visibility,
-        contribution_mode=contribution_mode,
-    )
+    try:
+        # A savepoint: a same-titled debate created since the check above loses the race
+        # with a form error instead of a 500 (the slug is unique; the page shows only
+        # ValidationError beside its form).
+        with transaction.atomic():
+            debate = Debate.objects.create(
+                title=title,
+                slug=slug,
+                description=description,
+                owner=owner,
+                visibility=visibility,
+                contribution_mode=contribution_mode,
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            f"A debate at /debates/{slug}/ was created a moment ago; choose another title.",
+            code="conflict",
+        ) from error
     debate.sources.set(sources)
     Membership.objects.create(user=owner, debate=debate, role=Membership.Role.OWNER)
     return debate
@@ -68,6 +108,7 @@ def debate_update(*, debate: Debate, actor, reason: str = "", **values) -> Debat
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     if "title" in values and not values["title"]:
         raise ValidationError("A debate needs a title.")
+    _check_title_and_description(values)
     if values.get("visibility", debate.visibility) not in Debate.Visibility.values:
         raise ValidationError("Choose who may see the debate from the list.")
     if values.get("contribution_mode", debate.contribution_mode) not in Debate.Mode.values:
@@ -77,11 +118,17 @@ def debate_update(*, debate: Debate, actor, reason: str = "", **values) -> Debat
         old = getattr(debate, name)
         if old == value:
             continue
-        label = Debate._meta.get_field(name).verbose_name
+        # SETTING_FIELDS are concrete fields; visibility and contribution_mode have flat choices.
+        label = cast("Field[Any, Any]", Debate._meta.get_field(name)).verbose_name
         if name == "description":
             changes.append("description")
         elif name in ("visibility", "contribution_mode"):
-            choices = dict(Debate._meta.get_field(name).choices)
+            choices = dict(
+                cast(
+                    "list[tuple[str, str]]",
+                    cast("Field[Any, Any]", Debate._meta.get_field(name)).choices,
+                )
+            )
             changes.append(f"{label}: {choices[old]} → {choices[value]}")
         else:
             changes.append(f"{label}: “{old}” → “{value}”")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -46,7 +48,7 @@ def _evidence_insert(
     evidence = Evidence(
         claim=claim, passage=passage, relation=relation, note=note, author=author, status=status
     )
-    evidence._history_user = author
+    cast(Any, evidence)._history_user = author  # read by simple-history (untyped)
     evidence.save(force_insert=True)
     return evidence
 
@@ -123,7 +125,7 @@ def evidence_attach(
         author=actor,
         relation=relation,
         note=(note or "").strip(),
-        status=status,
+        status=cast(str, status),  # not None, or can_attach_evidence() would have refused
     )
     _stamp_created(evidence, actor)
     published = status == Evidence.Status.PUBLISHED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,13 +19,17 @@ from ._base import quote
 from .annotations import annotation_hide
 from .review import _require_moderator, claim_reject
 
+if TYPE_CHECKING:
+    from ..models import Annotation, Claim
+
 Action = AuditEntry.Action
 
 
 def flag_debate(flag: Flag) -> Debate | None:
+    # The casts hold by Flag's check constraint: exactly one of claim and annotation is set.
     if flag.claim_id:
-        return flag.claim.debate
-    return flag.annotation.debate
+        return cast("Claim", flag.claim).debate
+    return cast("Annotation", flag.annotation).debate
 
 
 def flag_add(*, actor, reason: str, note: str = "", claim=None, annotation=None) -> Flag:
@@ -59,8 +65,9 @@ def flag_add(*, actor, reason: str, note: str = "", claim=None, annotation=None)
 
 def _flag_target(flag: Flag) -> str:
     if flag.claim_id:
-        return f"claim {quote(flag.claim.text, 10)}"
-    return f"note {quote(flag.annotation.body or flag.annotation.anchor.exact, 10)}"
+        return f"claim {quote(cast('Claim', flag.claim).text, 10)}"
+    note = cast("Annotation", flag.annotation)
+    return f"note {quote(note.body or note.anchor.exact, 10)}"
 
 
 def _resolve_flag(*, flag: Flag, actor, status: str, action: str, reason: str) -> Flag:
@@ -104,11 +111,13 @@ def flag_uphold(
     flag = _resolve_flag(
         flag=flag, actor=actor, status=Flag.Status.UPHELD, action=Action.FLAG_UPHELD, reason=reason
     )
-    if hide_note and flag.annotation_id and not flag.annotation.hidden:
-        annotation_hide(annotation=flag.annotation, actor=actor, hidden=True, reason=reason)
+    if hide_note and flag.annotation_id and not cast("Annotation", flag.annotation).hidden:
+        annotation_hide(
+            annotation=cast("Annotation", flag.annotation), actor=actor, hidden=True, reason=reason
+        )
     if reject_claim and flag.claim_id:
         claim_reject(
-            claim=flag.claim,
+            claim=cast("Claim", flag.claim),
             actor=actor,
             reason=reason or f"Flagged as {flag.get_reason_display()}.",
         )

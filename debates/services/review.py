@@ -3,6 +3,8 @@ and evidence."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -21,7 +23,7 @@ from ..models import (
 )
 from ..selectors.maps import subtree_ids
 from . import audit, events, notifications
-from ._base import quote
+from ._base import check_text, quote
 from .claims import claim_text_save
 from .evidence import evidence_source_join
 
@@ -115,9 +117,8 @@ def claim_approve(*, claim: Claim, actor, text: str | None = None, reason: str =
     url = _claim_url(claim, debate)
     edited = text is not None and text.strip() != claim.text
     if edited:
-        text = text.strip()
-        if not text:
-            raise ValidationError("A claim needs some text.")
+        # `edited` holds only when text is not None; the same limits as every claim write.
+        text = check_text(cast(str, text))
         claim_text_save(
             claim=claim,
             debate=debate,
@@ -167,6 +168,7 @@ def claim_approve(*, claim: Claim, actor, text: str | None = None, reason: str =
             message=f"A new {claim.kind} {claim.relation} your claim {quote(parent.text, 8)}: "
             f"{quote(claim.text)}.",
         )
+    policy.forget_paths(debate, claim)
     return claim
 
 
@@ -201,6 +203,7 @@ def claim_reject(*, claim: Claim, actor, reason: str) -> Claim:
         verb=Verb.REJECTED,
         message=f"Your {claim.kind} {quote(claim.text)} in “{debate.title}” was rejected: {reason}",
     )
+    policy.forget_paths(debate, claim)
     return claim
 
 
@@ -290,6 +293,7 @@ def claim_merge(*, claim: Claim, target: Claim, actor, reason: str = "") -> Clai
         f"{quote(target.text)} in “{debate.title}”.",
         url=_claim_url(target, debate),
     )
+    policy.forget_paths(debate, claim)
     return claim
 
 
@@ -323,9 +327,7 @@ def claim_edit_approve(*, edit: ClaimEdit, actor, text: str | None = None) -> Cl
             )
         new_text = edit.text
     else:
-        new_text = text.strip()
-        if not new_text:
-            raise ValidationError("A claim needs some text.")
+        new_text = check_text(text)  # the same limits as every claim write
     old = claim.text
     changed = " (edited by the moderator)" if text is not None and new_text != edit.text else ""
     # The edit's author is told below, as an approval; no "edited" notice to the claim's.

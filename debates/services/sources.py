@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -20,6 +23,21 @@ from ..models import (
 from ._base import person, require
 
 MAX_SOURCE_CHARS = 2_000_000
+# NUL cannot be stored in a PostgreSQL text column; a lone surrogate cannot be encoded.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _check_source_text(text: str) -> None:
+    """A ValidationError for a text too long or not storable as a source's text."""
+    if len(text) > MAX_SOURCE_CHARS:
+        raise ValidationError(
+            f"The text is too long ({len(text):,} characters; the limit is {MAX_SOURCE_CHARS:,})."
+        )
+    if _UNSTORABLE.search(text):
+        raise ValidationError(
+            "The text contains NUL bytes or broken characters (lone surrogates), so it is not "
+            "plain text. Save it as plain text (UTF-8) and try again."
+        )
 
 
 def anchor_build(*, revision: SourceRevision, start: int, end: int) -> Anchor:
@@ -88,10 +106,8 @@ def source_import(
     if visibility not in Source.Visibility.values:
         raise ValidationError("Choose whether the source is public or private.")
     created_by = person(actor)
-    if len(text) > MAX_SOURCE_CHARS:
-        raise ValidationError(
-            f"The text is too long ({len(text):,} characters; the limit is {MAX_SOURCE_CHARS:,})."
-        )
+    _check_source_text(text)
+    _check_source_text(title)
     try:
         parsed = parse_article(text, title=title.strip() or None)
     except ArticleError as error:
@@ -131,7 +147,8 @@ def passage_create(
     created_by=None,
 ) -> Passage:
     """A passage over a span of the source's current revision; an existing one is reused."""
-    revision = source.current_revision
+    # Nullable only until `source_create` sets it, in the transaction that makes the source.
+    revision = cast(SourceRevision, source.current_revision)
     existing = (
         Passage.objects.filter(
             source=source, anchor__revision=revision, anchor__start=start, anchor__end=end
@@ -164,7 +181,7 @@ def _section_title_at(revision: SourceRevision, offset: int) -> str:
 
 def passage_for_quote(*, source: Source, quote: str, created_by=None) -> Passage:
     """The passage whose text is exactly `quote`; the quote must occur once in the source."""
-    text = source.current_revision.text
+    text = cast(SourceRevision, source.current_revision).text
     start = text.find(quote)
     if not quote or start < 0:
         raise ValidationError(f"The quote “{quote[:80]}” is not in “{source.title}”.")
@@ -191,10 +208,7 @@ def source_revise(*, actor, source: Source, text: str, note: str = "") -> Source
         "Only the person who imported this source and site staff can add a revision.",
     )
     created_by = person(actor)
-    if len(text) > MAX_SOURCE_CHARS:
-        raise ValidationError(
-            f"The text is too long (the limit is {MAX_SOURCE_CHARS:,} characters)."
-        )
+    _check_source_text(text)
     try:
         parsed = parse_article(text, title=source.title)
     except ArticleError as error:
@@ -280,7 +294,7 @@ def anchor_reattach(*, actor, anchor: Anchor, quote: str) -> Anchor:
     note's author may, and so may those who may revise the source."""
     note = anchor.annotations.filter(author=actor, parent__isnull=True).first()
     require(policy.can_reattach(actor, anchor, note), "You cannot re-attach this.")
-    revision = anchor.source.current_revision
+    revision = cast(SourceRevision, anchor.source.current_revision)
     quote = quote.strip()
     if not quote:
         raise ValidationError("Type or paste the words to attach it to.")

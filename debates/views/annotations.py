@@ -23,12 +23,23 @@ def _reader_url(source_id: int, fragment: str = "") -> str:
 
 
 def _annotation_for(request: HttpRequest, pk: int) -> Annotation:
+    """The note, or 404 when the viewer may not see it (its source, and for a reply its
+    thread's root, included)."""
     annotation = get_object_or_404(
-        Annotation.objects.select_related("anchor", "debate", "author"), pk=pk
+        Annotation.objects.select_related("anchor__source", "debate", "author", "parent__debate"),
+        pk=pk,
     )
     if not policy.can_view_annotation(request.user, annotation):
         raise Http404("No such annotation.")
     return annotation
+
+
+def _source_for(request: HttpRequest, pk: int) -> Source:
+    """The source with text to annotate, or 404 (also when the viewer may not read it)."""
+    source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+    if not policy.can_view_source(request.user, source) or source.current_revision is None:
+        raise Http404("No such source, or it has no text yet.")
+    return source
 
 
 def _form_errors(form) -> str:
@@ -39,9 +50,7 @@ def _form_errors(form) -> str:
 @require_http_methods(["GET", "POST"])
 def annotation_new(request: HttpRequest, pk: int) -> HttpResponse:
     """POST from the reader's selection form; GET is the no-script page for one passage."""
-    source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
-    if source.current_revision is None:
-        raise Http404("This source has no text yet.")
+    source = _source_for(request, pk)
     debates = selectors.annotation_debates(viewer=request.user)
     if request.method == "POST":
         form = AnnotationForm(request.POST, source=source, debates=debates, prefix="note")
@@ -230,9 +239,7 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cite(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
-    if source.current_revision is None:
-        raise Http404("This source has no text yet.")
+    source = _source_for(request, pk)
     claims = selectors.citable_claims(source=source, viewer=request.user)
     form = CiteForm(request.POST, source=source, claims=claims, prefix="cite")
     if not form.is_valid():

@@ -646,6 +646,10 @@ def claim_revert(request: HttpRequest, debate: Debate, claim: Claim, history_id:
     record = claim.history.filter(history_id=history_id).first()
     if record is None:
         raise Http404("No such version.")
+    if claim.redactions.filter(history_id=history_id).exists() and not policy.can_read_redacted(
+        request.user
+    ):
+        raise Http404("That version's text is redacted.")
     form = edit_forms.RevertForm(_data(request), initial={"version": claim.version})
     history_url = reverse("debates:claim_history", args=[debate.slug, claim.pk])
 

@@ -1,18 +1,22 @@
 """Pages. Thin: find the object (404 when the viewer may not see it), ask a selector or a
 service, render. htmx requests get the page's fragment instead of the whole page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from .. import policy, selectors, services
 from ..forms import AnnotationForm, CiteForm, DebateForm, SourceImportForm
 from ..models import Claim, Debate, Flag, Source
 from ..reader import BlockPassage, Highlight, build_sections
+from ..selectors import maps as selectors_maps
+from ..selectors.sources import sources_visible_to
 
 
 def _debate_for(request: HttpRequest, slug: str) -> Debate:
@@ -30,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "debates": selectors.public_debates()[:24],
             "activity": selectors.recent_activity(viewer=request.user),
-            "sources": Source.objects.order_by("-created_at")[:5],
+            "sources": sources_visible_to(request.user).order_by("-created_at")[:5],
         },
     )
 
@@ -74,18 +78,19 @@ def map_subtree(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One claim of the map with the replies under it, for "Show N replies" on big maps
     (htmx); without htmx, the claim's own page lists its replies."""
     debate = _debate_for(request, slug)
-    context = map_context(request, debate)
-    node = context["map"].nodes.get(pk)
-    if node is None:
-        raise Http404("No such claim on this map.")
-    if not request.htmx:
-        return redirect(node.claim.get_absolute_url())
+    claim = get_object_or_404(Claim.objects.select_related("debate"), debate=debate, pk=pk)
     try:
         level = max(1, int(request.GET.get("level", "1")))
     except ValueError:
         level = 1
-    context["map"].limit_depth(MAP_EAGER_NODES, root=node, root_level=level)
-    context.update(node=node, level=level)
+    subtree = selectors_maps.claim_subtree(
+        claim=claim, viewer=request.user, budget=MAP_EAGER_NODES, root_level=level
+    )
+    if subtree is None:
+        raise Http404("No such claim on this map.")
+    if not request.htmx:
+        return redirect(claim.get_absolute_url())
+    context = {"debate": debate, "map": subtree, "node": subtree.root, "level": level}
     return render(request, "debates/map.html#node", context)
 
 
@@ -99,36 +104,37 @@ def debate_map(request: HttpRequest, slug: str) -> HttpResponse:
 def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     debate = _debate_for(request, slug)
     claim = get_object_or_404(
-        Claim.objects.select_related("author", "parent"), debate=debate, pk=pk
+        Claim.objects.select_related("author", "parent", "debate"), debate=debate, pk=pk
     )
     if not policy.can_view_claim(request.user, claim, debate):
         raise Http404("No such claim.")
-    the_map = selectors.debate_map(debate=debate, viewer=request.user)
-    node = the_map.nodes.get(claim.pk)
+    path = selectors_maps.claim_path(claim=claim, viewer=request.user)
     # A claim off the viewer's map (under a deleted, rejected or pending claim they may not
     # see) would show its hidden parent: only moderators, or the author of a rejected or
     # merged claim whose parent is still on the map, open it.
-    parent_on_map = claim.parent_id is None or claim.parent_id in the_map.nodes
-    if node is None and not (the_map.can_moderate or parent_on_map):
+    if not (path.parent_on_map or policy.can_moderate(request.user, debate)):
         raise Http404("No such claim.")
-    ancestors = []
-    parent_id = claim.parent_id
-    while parent_id is not None and parent_id in the_map.nodes:
-        ancestor = the_map.nodes[parent_id].claim
-        ancestors.insert(0, ancestor)
-        parent_id = ancestor.parent_id
-    detail = selectors.claim_detail(claim=claim, viewer=request.user)
-    return render(
-        request,
-        "debates/claim.html",
-        {"debate": debate, "claim": claim, "node": node, "ancestors": ancestors, **detail},
+    # The claim's node (its replies, with their counts), when it is on the map.
+    replies = (
+        selectors_maps.claim_subtree(claim=claim, viewer=request.user, budget=1)
+        if path.on_map
+        else None
     )
+    detail = selectors.claim_detail(claim=claim, viewer=request.user)
+    context = {
+        "debate": debate,
+        "claim": claim,
+        "node": replies.root if replies else None,
+        "ancestors": path.ancestors,
+        **detail,
+    }
+    return render(request, "debates/claim.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def debate_new(request: HttpRequest) -> HttpResponse:
-    form = DebateForm(request.POST) if request.method == "POST" else DebateForm()
+    form = DebateForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             debate = services.debate_create(
@@ -151,7 +157,11 @@ def source_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "debates/sources.html",
-        {"sources": Source.objects.select_related("current_revision").order_by("title")},
+        {
+            "sources": sources_visible_to(request.user)
+            .select_related("current_revision")
+            .order_by("title")
+        },
     )
 
 
@@ -172,6 +182,7 @@ def source_new(request: HttpRequest) -> HttpResponse:
                 author=data["author"],
                 url=data["url"],
                 licence=data["licence"],
+                visibility=data["visibility"],
                 actor=request.user,
             )
         except ValidationError as error:
@@ -185,6 +196,8 @@ def source_new(request: HttpRequest) -> HttpResponse:
 
 def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+    if not policy.can_view_source(request.user, source):
+        raise Http404("No such source.")
     if source.current_revision is None:
         raise Http404("This source has no text yet.")
     try:
@@ -198,7 +211,28 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         "author": request.GET.get("author", ""),
         "mine": request.GET.get("mine") == "1",
     }
-    notes = selectors.source_annotations(source=source, viewer=viewer, **filters)
+    def _notes_query(filters: dict, page: int) -> str:
+        """The query string of a page of notes, keeping the filters."""
+        kept = {k: ("1" if v is True else v) for k, v in filters.items() if v}
+        return urlencode({**kept, "notes_page": page})
+
+    try:
+        notes_page = max(1, int(request.GET.get("notes_page") or 1))
+    except ValueError:
+        notes_page = 1
+    notes = selectors.source_annotations(
+        source=source,
+        viewer=viewer,
+        page=notes_page,
+        per_page=settings.CRUX_READER_NOTES_PAGE,
+        **filters,
+    )
+    if request.htmx and request.htmx.target == "notes-more":
+        # "Show more notes": the next threads, swapped in place of the link.
+        context = {"source": source, "notes": notes, "filters": filters}
+        context["flag_reasons"] = Flag.Reason.choices
+        context["more_query"] = notes.next_page and _notes_query(filters, notes.next_page)
+        return render(request, "debates/_notes_page.html", context)
     revision = data["revision"]
     base = reverse("debates:source", args=[source.pk])
 
@@ -215,16 +249,20 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for rp in cited
     ]
+    # Every matching note's passage is highlighted, loaded on this page or not; one on
+    # another page links to that page.
     highlights += [
         Highlight(
-            thread.root.anchor.start,
-            thread.root.anchor.end,
-            f"annotation-{thread.root.pk}",
-            f"#note-{thread.root.pk}",
+            mark.start,
+            mark.end,
+            f"annotation-{mark.pk}",
+            f"#note-{mark.pk}"
+            if mark.page == notes.page
+            else f"?{_notes_query(filters, mark.page)}#note-{mark.pk}",
             "note",
-            f"Note by {thread.root.author.public_name}",
+            f"Note by {mark.author_name}",
         )
-        for thread in notes.threads
+        for mark in notes.marks
     ]
     block_passages = {
         (rp.start, rp.end): BlockPassage(rp.passage.pk, rp.cite_count, rp.passage.pk == selected)
@@ -240,6 +278,7 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         "notes": notes,
         "filters": filters,
         "is_filtered": any(filters.values()),
+        "more_query": notes.next_page and _notes_query(filters, notes.next_page),
         **data,
     }
     if request.htmx and request.htmx.target == "citations":

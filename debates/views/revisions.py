@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,14 +13,22 @@ from ..forms import ReattachForm, RevisionForm
 from ..models import Anchor, Source, SourceRevision
 
 
+def _source_for(request: HttpRequest, pk: int) -> Source:
+    """The source, or 404 when the viewer may not read it (a private source's existence is
+    not revealed)."""
+    source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+    if not policy.can_view_source(request.user, source):
+        raise Http404("No such source.")
+    return source
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def revision_new(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+    source = _source_for(request, pk)
     if not policy.can_revise_source(request.user, source):
         raise PermissionDenied(
-            "Only the person who imported this source, staff, or the owners and moderators "
-            "of its debates can add a revision."
+            "Only the person who imported this source and site staff can add a revision."
         )
     if request.method == "POST":
         form = RevisionForm(request.POST, request.FILES)
@@ -48,7 +56,7 @@ def revision_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source, pk=pk)
+    source = _source_for(request, pk)
     items = source.revisions.select_related("created_by").order_by("-number")
     return render(
         request,
@@ -62,7 +70,7 @@ def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+    source = _source_for(request, pk)
     revision = get_object_or_404(SourceRevision, source=source, number=number)
     notes = selectors.source_annotations(source=source, viewer=request.user)
     passages = selectors.orphaned_passages(source=source)
@@ -86,7 +94,7 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 @require_POST
 def anchor_reattach(request: HttpRequest, pk: int, anchor_id: int) -> HttpResponse:
-    source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
+    source = _source_for(request, pk)
     anchor = get_object_or_404(Anchor.objects.select_related("source"), pk=anchor_id, source=source)
     annotation = anchor.annotations.filter(author=request.user, parent__isnull=True).first()
     if not policy.can_reattach(request.user, anchor, annotation):
