@@ -8,7 +8,7 @@ PORT ?= 8000
 # What `make lint` type-checks with mypy; widen it as modules become clean.
 MYPY_PATHS := debates/services debates/selectors debates/policy.py debates/formats debates/errors.py
 
-.PHONY: demo test lint format serve serve-asgi migrate clean bench
+.PHONY: demo test lint format serve serve-asgi migrate clean bench bench-extra
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,14 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The benchmark suite (bench/suite.py): its own database, DATABASE_URL when set (e.g.
+# postgres://postgres@127.0.0.1:5432/crux_bench), else a SQLite file in the temp dir; the
+# datasets are built once and reused. BENCH_WRITE_DOC=path also writes the report there.
 bench: $(STAMP)
+	$(BIN)/python bench/suite.py
+
+# The older, narrower benchmarks (map selector; SVG layout), in a throwaway test database.
+bench-extra: $(STAMP)
 	$(BIN)/python bench/map_queries.py
 	$(BIN)/python bench/graph_render.py
 

@@ -7,7 +7,11 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
     path("profile/", views.profile_edit, name="profile_edit"),
+    path("email/", views.email_change, name="email_change"),
+    path("email/confirm/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
     path("people/<str:username>/", views.profile, name="profile"),
     path(
         "password/change/",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from debates.selectors import claims_by_author
 
 from . import services
-from .forms import ProfileForm, SignUpForm
+from .forms import EmailChangeForm, ProfileForm, SignUpForm
 from .models import User
 
 
@@ -21,7 +21,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.user_signup(
+            # None when the address already has an account: its owner is emailed, and this
+            # page answers exactly as for a new address.
+            services.user_signup(
                 username=data["username"],
                 email=data["email"],
                 password=data["password1"],
@@ -30,10 +32,32 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to Crux, {user.public_name}.")
-            return redirect("debates:home")
+            return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html", {"days": services.SIGNUP_LINK_MAX_AGE.days})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (so a mail scanner opening the link confirms nothing); POST confirms and
+    logs the new person in."""
+    try:
+        if request.method == "POST":
+            user = services.signup_confirm(actor=request.user, token=token)
+        else:
+            user = services.signup_account(actor=request.user, token=token)
+    except ValidationError as error:
+        return render(
+            request, "accounts/signup_confirm.html", {"error": error.messages[0]}, status=400
+        )
+    if request.method == "GET":
+        return render(request, "accounts/signup_confirm.html", {"person": user})
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, f"Welcome to Crux, {user.public_name}.")
+    return redirect("debates:home")
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
@@ -60,3 +84,50 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile", username=request.user.username)
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = EmailChangeForm(data, request=request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_email = services.email_change_request(
+                actor=request.user,
+                new_email=form.cleaned_data["new_email"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            hours = int(services.EMAIL_CHANGE_LINK_MAX_AGE.total_seconds() // 3600)
+            messages.success(
+                request,
+                f"We have sent a link to {new_email}. Open it within {hours} hours, logged in "
+                f"as now, to make it your address; until then it stays {request.user.email}.",
+            )
+            return redirect("accounts:profile_edit")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks, showing the new address; POST applies it."""
+    try:
+        if request.method == "POST":
+            user = services.email_change_confirm(actor=request.user, token=token)
+        else:
+            new_email = services.email_change_address(actor=request.user, token=token)
+    except ValidationError as error:
+        return render(
+            request,
+            "accounts/email_change_confirm.html",
+            {"error": error.messages[0]},
+            status=400,
+        )
+    if request.method == "GET":
+        return render(request, "accounts/email_change_confirm.html", {"new_email": new_email})
+    messages.success(request, f"Your email address is now {user.email}.")
+    return redirect("accounts:profile_edit")

@@ -5,6 +5,7 @@ with DEBUG off, and then refuses to start without SECRET_KEY.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "accounts",
     "debates",
 ]
@@ -76,14 +79,25 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every response Django renders (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Permissions-Policy; Cache-Control: no-store for signed-in people (config/headers.py).
+    "config.headers.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Answers 400 (saying why) for NUL bytes or lone surrogates in the path, query or form.
+    "debates.middleware.BadInputMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After CSRF, sessions and htmx: counts accepted writes (debates/throttle.py).
+    "debates.throttle.WriteThrottleMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,9 +134,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "debates:home"
@@ -155,8 +177,54 @@ CRUX_MAX_PENDING_PER_DAY = envint("CRUX_MAX_PENDING_PER_DAY", 20)
 # Live map updates: server-sent events need PostgreSQL's LISTEN/NOTIFY; with SQLite the
 # map page polls every CRUX_POLL_SECONDS instead.
 CRUX_POLL_SECONDS = envint("CRUX_POLL_SECONDS", 2)
+# Open event streams one app process serves, in all and from one client address; past
+# either the stream is refused (503 / 429 with Retry-After) and that page polls. 0 = no cap.
+CRUX_SSE_MAX_PER_PROCESS = envint("CRUX_SSE_MAX_PER_PROCESS", 200)
+CRUX_SSE_MAX_PER_CLIENT = envint("CRUX_SSE_MAX_PER_CLIENT", 8)
+# Under ASGI (config/asgi.py), a request whose response has not started after this many
+# seconds is answered 503; event streams, which start at once, are not cut. 0 = no limit.
+CRUX_REQUEST_TIMEOUT_SECONDS = envint("CRUX_REQUEST_TIMEOUT_SECONDS", 30)
 # The site's address, for links in emails (e.g. https://crux.example.org).
 CRUX_SITE_URL = os.environ.get("CRUX_SITE_URL", "http://127.0.0.1:8000")
+# Shared by every app process: the write throttle's buckets are rows of a database table
+# (created by migration debates/0009); "default" stays per-process memory, as before.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "crux_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+# Login lockout (django-axes, see accounts/lockout.py): after CRUX_LOGIN_FAILURE_LIMIT wrong
+# passwords for one username from one IP address, that pair may not log in (the admin
+# included) for CRUX_LOGIN_COOLOFF_MINUTES. A limit of 0 turns the lockout off; a cool-off
+# of 0 locks until an administrator resets it (`manage.py axes_reset`).
+CRUX_LOGIN_FAILURE_LIMIT = envint("CRUX_LOGIN_FAILURE_LIMIT", 5)
+CRUX_LOGIN_COOLOFF_MINUTES = envint("CRUX_LOGIN_COOLOFF_MINUTES", 15)
+# Write throttle (debates/throttle.py): every POST/PUT/PATCH/DELETE but login spends a token
+# from a bucket per signed-in person (per client address when signed out) that holds
+# CRUX_WRITE_BURST tokens and refills CRUX_WRITE_RATE a second; an empty bucket answers 429
+# with Retry-After. Either at 0 turns it off. Buckets live in the "throttle" cache above.
+CRUX_WRITE_RATE = float(os.environ.get("CRUX_WRITE_RATE") or 1)
+CRUX_WRITE_BURST = envint("CRUX_WRITE_BURST", 10)
+# How many note threads the reader shows at once; "Show more notes" loads the next page.
+CRUX_READER_NOTES_PAGE = envint("CRUX_READER_NOTES_PAGE", 50)
+# A signed-in session unused for this long is logged out (accounts/middleware.py); 0: never.
+CRUX_SESSION_IDLE_MINUTES = envint("CRUX_SESSION_IDLE_MINUTES", 120)
+# How stale the recorded last activity may get before a request writes the session again.
+CRUX_SESSION_TOUCH_SECONDS = envint("CRUX_SESSION_TOUCH_SECONDS", 60)
+
+AXES_ENABLED = CRUX_LOGIN_FAILURE_LIMIT > 0
+AXES_FAILURE_LIMIT = max(CRUX_LOGIN_FAILURE_LIMIT, 1)
+AXES_COOLOFF_TIME = (
+    timedelta(minutes=CRUX_LOGIN_COOLOFF_MINUTES) if CRUX_LOGIN_COOLOFF_MINUTES > 0 else None
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a good login forgets that pair's earlier failures
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # 429 + Retry-After
+AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a row per successful login
+AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -186,6 +254,22 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A strict policy: no inline script or style and no eval anywhere (htmx's allowEval is off in
+# base.html), so every script and style sheet is a file under static/crux/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

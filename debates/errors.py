@@ -7,6 +7,8 @@ wherever it came from.
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 
@@ -27,12 +29,25 @@ class EditConflict(Conflict):
         )
 
 
+class RateLimited(Exception):
+    """Writing faster than CRUX_WRITE_RATE / CRUX_WRITE_BURST allow: 429 with Retry-After."""
+
+    def __init__(self, retry_after: float):
+        self.retry_after = max(1, math.ceil(retry_after))  # whole seconds, as Retry-After
+        unit = "second" if self.retry_after == 1 else "seconds"
+        super().__init__(
+            f"You are writing faster than Crux allows; wait {self.retry_after} {unit} "
+            "and try again."
+        )
+
+
 STATUS = (
     (ValidationError, 400),
     (PermissionDenied, 403),
     (Http404, 404),
     (ObjectDoesNotExist, 404),
     (Conflict, 409),
+    (RateLimited, 429),
 )
 
 

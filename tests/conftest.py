@@ -50,3 +50,11 @@ def demo(db):
     from debates.demo.build import load_demo
 
     return load_demo()
+
+
+@pytest.fixture(autouse=True)
+def _generous_write_throttle(settings):
+    """The write throttle stays on in the suite, with room for any test's writes;
+    tests/test_throttle.py sets the real limits."""
+    settings.CRUX_WRITE_RATE = 1000
+    settings.CRUX_WRITE_BURST = 1000

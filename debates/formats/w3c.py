@@ -35,6 +35,10 @@ _NON_TEXT_MEDIA = frozenset({"image", "audio", "video", "model"})
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 # Characters that keep their meaning in a URI; everything else non-ASCII gets percent-encoded.
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+# A Web Annotation nests a few levels (target, selector, refinedBy); a file of pages a few more.
+MAX_JSON_DEPTH = 64
+# NUL cannot be stored in a PostgreSQL text column; a lone surrogate is not a character at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class W3CError(ValueError):
@@ -349,11 +353,47 @@ def _load(doc: Any) -> Any:
     if not isinstance(doc, str | bytes | bytearray):
         return doc
     try:
-        return json.loads(doc)
+        data = json.loads(doc)
     except json.JSONDecodeError as error:
         raise W3CError(f"JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
     except UnicodeDecodeError as error:
         raise W3CError(f"JSON: not UTF-8 text ({error.reason})") from error
+    except RecursionError:
+        raise W3CError(f"JSON: nested more than {MAX_JSON_DEPTH} levels deep") from None
+    return data
+
+
+def check_json_values(data: Any) -> None:
+    """Refuse (W3CError) a parsed JSON value nested deeper than MAX_JSON_DEPTH, or holding a
+    string or key with NUL or a lone surrogate. Iterative, so depth cannot exhaust the stack.
+
+    Valid JSON, so the readers above accept it; callers that store what they read (the
+    protocol's parser) call this first."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            _check_string(value, path or "document")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                raise W3CError(
+                    f"{path or 'document'}: nested more than {MAX_JSON_DEPTH} levels deep"
+                )
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    child = f"{path}.{key}" if path else str(key)
+                    _check_string(str(key), child)
+                    stack.append((item, child, depth + 1))
+            else:
+                stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+
+
+def _check_string(value: str, path: str) -> None:
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return
+    what = "a NUL character (\\u0000)" if found.group() == "\x00" else "a lone surrogate"
+    raise W3CError(f"{path}: contains {what}; send text without it")
 
 
 def _json_kind(value: Any) -> str:

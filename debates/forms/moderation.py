@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 
 from ..models import AuditEntry, Debate, Flag
 from ..services import MEMBER_ROLES
+from ..services._base import MAX_CLAIM_CHARS
+from ..services.debates import MAX_DESCRIPTION_CHARS
 
 REASON_HELP = "Its author reads this in their notification and on the claim."
 
@@ -39,7 +41,7 @@ class NoteForm(forms.Form):
 class EditApproveForm(NoteForm):
     text = forms.CharField(
         label="Text to publish",
-        max_length=5000,
+        max_length=MAX_CLAIM_CHARS,  # the limit of every claim write
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Published as the claim's next version; its author is told you edited it.",
     )
@@ -101,10 +103,13 @@ class AuditFilterForm(forms.Form):
 
 
 class DebateSettingsForm(forms.ModelForm):
+    description = forms.CharField(
+        required=False, max_length=MAX_DESCRIPTION_CHARS, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
     class Meta:
         model = Debate
         fields = ["title", "description", "visibility", "contribution_mode"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         labels = {"visibility": "Who can see it", "contribution_mode": "How people contribute"}
 
 

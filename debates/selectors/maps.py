@@ -482,3 +482,54 @@ def merge_targets(*, claim: Claim):
         .exclude(pk__in=excluded)
         .order_by("order", "pk")
     )
+
+
+@dataclass(frozen=True)
+class OutlineRow:
+    """One step of drawing the outline without recursion (see `outline_rows`).
+
+    An opening row draws a node's `<li>` and card, then either closes it (no replies, or
+    its replies are left for "Show N replies") or opens its group of replies. A closing
+    row (`close`) ends that group: the node's cross-links, then `</ul></details></li>`.
+    """
+
+    node: MapNode
+    level: int
+    close: bool = False
+    # The node has replies but stands at the deepest drawn level: "Show N replies".
+    collapsed: bool = False
+
+    @property
+    def has_replies(self) -> bool:
+        return bool(self.node.children or self.node.links)
+
+    @property
+    def expanded(self) -> bool:
+        return self.has_replies and not self.collapsed
+
+    @property
+    def child_level(self) -> int:
+        return self.level + 1
+
+
+def outline_rows(
+    top: Iterable[MapNode], render_depth: int | None, level: int = 1
+) -> list[OutlineRow]:
+    """The outline from `top` (at `level`) down as a flat pre-order list of rows, so a
+    template draws a map of any depth in one loop. Levels deeper than `render_depth`
+    (None: every level) are left for "Show N replies"."""
+    rows: list[OutlineRow] = []
+    stack: list[OutlineRow] = [OutlineRow(node, level) for node in reversed(list(top))]
+    while stack:
+        row = stack.pop()
+        if row.close:
+            rows.append(row)
+            continue
+        collapsed = bool(render_depth) and row.level >= cast(int, render_depth)
+        row = OutlineRow(row.node, row.level, collapsed=collapsed and row.has_replies)
+        rows.append(row)
+        if row.expanded:
+            stack.append(OutlineRow(row.node, row.level, close=True))
+            below = reversed(row.node.children)
+            stack.extend(OutlineRow(child, row.child_level) for child in below)
+    return rows

@@ -52,6 +52,15 @@ SNIPPET_CHARS = 200
 SEARCH_CONFIG = "english"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A word of a query: letters and digits, joined by inner hyphens, apostrophes, dots or
+# underscores ("river-trade", "don't", "3.5"); everything else around words is dropped.
+_WORD = re.compile(r"[^\W_]+(?:[-'’._][^\W_]+)*")
+# A query's pieces: a "quoted phrase" (the closing quote optional) or a run of non-spaces.
+_PIECE = re.compile(r'"([^"]*)"?|(\S+)')
+NO_WORDS = "Your search had no words to look for. Type a word or two (letters or digits)."
+ONLY_EXCLUDED = (
+    "Your search only excluded words (-word). Add a word to look for, as in: floods -rivers."
+)
 # ts_headline's marks: noncharacters (reserved by Unicode for a program's own use, never
 # meant for text), removed from the text before it is highlighted.
 _START, _STOP = "\ufdd0", "\ufdd1"
@@ -135,15 +144,59 @@ def search(raw: str | None, *, viewer, limit: int = GROUP_LIMIT) -> SearchResult
         )
         return results
     if results.full_text:
-        groups = _FullText(query, viewer, limit).groups()
+        web_query, wanted = web_search_query(query)
+        if not web_query:
+            results.message = NO_WORDS
+            return results
+        if not wanted:
+            results.message = ONLY_EXCLUDED
+            return results
+        groups = _FullText(web_query, wanted, viewer, limit).groups()
     else:
         words = _words(query)
         if not words:
-            results.message = "Type a word or two to search for."
+            results.message = NO_WORDS
             return results
         groups = _Basic(words, viewer, limit).groups()
     results.groups = groups
     return results
+
+
+def web_search_query(query: str) -> tuple[str, list[str]]:
+    """`query` rebuilt for `websearch_to_tsquery` from its words alone, and the words wanted.
+
+    Kept: words, "phrases", -word (exclude) and `or` between words, at most `MAX_WORDS`
+    words. Every other character is dropped, so runs of operators ("-" × 33, "a & | !",
+    unbalanced quotes or parentheses) cannot reach PostgreSQL, whose parser fails on some
+    ("tsquery stack too small"). The words wanted (not excluded) find the candidate notes.
+    """
+    parts: list[str] = []
+    wanted: list[str] = []
+    count = 0
+    for piece in _PIECE.finditer(query):
+        phrase, token = piece.group(1), piece.group(2)
+        if phrase is not None:
+            words = _WORD.findall(phrase)[: MAX_WORDS - count]
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+                wanted.extend(words)
+        elif token.lower() == "or":
+            if parts and parts[-1] != "or":
+                parts.append("or")
+            continue
+        else:
+            excluded = token.startswith("-")
+            words = _WORD.findall(token)[: MAX_WORDS - count]
+            for i, word in enumerate(words):
+                parts.append(f"-{word}" if excluded and i == 0 else word)
+                if not (excluded and i == 0):
+                    wanted.append(word)
+        count += len(words)
+        if count >= MAX_WORDS:
+            break
+    while parts and parts[-1] == "or":
+        parts.pop()
+    return " ".join(parts), wanted
 
 
 # --- what may be searched (visibility from the policy) ----------------------------------
@@ -270,10 +323,17 @@ def _add(runs: Snippet, text: str, marked: bool) -> None:
 
 
 class _FullText:
-    def __init__(self, query: str, viewer, limit: int):
+    """Each group matches an expression that a GIN index covers (migration 0010): the
+    vectors here must stay exactly those expressions, or every search reads every text."""
+
+    def __init__(self, query: str, wanted: list[str], viewer, limit: int):
         from django.contrib.postgres.search import SearchQuery
 
         self.query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        # Any wanted word: what a note (its body or a tag) must contain to be a candidate.
+        self.any_wanted = SearchQuery(
+            " or ".join(wanted), search_type="websearch", config=SEARCH_CONFIG
+        )
         self.viewer = viewer
         self.limit = limit
 
@@ -314,6 +374,22 @@ class _FullText:
             .order_by("-rank", "-pk")[: self.limit]
         )
 
+    def _note_candidates(self) -> QuerySet:
+        """Notes whose body (through its index) or a tag has a wanted word: a note's body
+        and tags are matched together, which no index covers, so only these are."""
+        from django.contrib.postgres.search import SearchVector
+
+        by_body = (
+            Annotation.objects.alias(document=self._vector("body"))
+            .filter(document=self.any_wanted)
+            .values("pk")
+        )
+        tags = Tag.objects.alias(document=SearchVector("name", config=SEARCH_CONFIG)).filter(
+            document=self.any_wanted
+        )
+        by_tag = Annotation.objects.filter(tags__in=tags).values("pk")
+        return by_body.union(by_tag)
+
     def groups(self) -> list[Group]:
         from django.contrib.postgres.expressions import ArraySubquery
 
@@ -330,7 +406,9 @@ class _FullText:
         )
         tag_text = _ArrayToString(tag_names)
         notes = self._ranked(
-            _annotations(self.viewer).alias(tag_text=tag_text),
+            _annotations(self.viewer)
+            .filter(pk__in=self._note_candidates())
+            .alias(tag_text=tag_text),
             self._vector("body", "tag_text", weights=("A", "B")),
             headline=self._headline("body"),
             tag_names=tag_names,
@@ -381,7 +459,8 @@ def _words(query: str) -> list[str]:
     words: list[str] = []
     for token in query.split():
         word = token.strip("\"'“”‘’()+-*~,.;:!?")
-        if len(word) >= 1 and word.lower() not in {w.lower() for w in words}:
+        # A word has a letter or digit: "&|" or "___" alone has nothing to look for.
+        if _WORD.search(word) and word.lower() not in {w.lower() for w in words}:
             words.append(word)
     return words[:MAX_WORDS]
 

@@ -187,9 +187,7 @@ def source_annotations(
     else:
         page = 1
     shown = {a.pk for a in roots}
-    replies = sorted(
-        (a for a in live if a.parent_id in shown), key=lambda a: (a.created_at, a.pk)
-    )
+    replies = sorted((a for a in live if a.parent_id in shown), key=lambda a: (a.created_at, a.pk))
     orphans = [a for a in live if a.parent_id is None and not a.current]
     deleted = [a for a in light.values() if not a.live and a.parent_id is None]
     wanted = [a.pk for a in (*roots, *replies, *orphans, *deleted)]

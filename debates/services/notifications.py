@@ -44,12 +44,19 @@ def notify(
     return notification
 
 
+def _subject(message: str) -> str:
+    """One line for an email subject: a newline or control character in a header makes
+    Django refuse the mail (BadHeaderError), so runs of them become one space."""
+    line = " ".join("".join(c if c.isprintable() else " " for c in message[:400]).split())
+    return f"Crux: {line[:120]}"
+
+
 def _email(notification: Notification) -> None:
     base = getattr(settings, "CRUX_SITE_URL", "").rstrip("/")
     link = f"\n\n{base}{notification.url}" if notification.url else ""
     try:
         send_mail(
-            subject=f"Crux: {notification.message[:120]}",
+            subject=_subject(notification.message),
             message=f"{notification.message}{link}\n\n— Crux",
             from_email=None,
             recipient_list=[notification.recipient.email],

@@ -6,6 +6,8 @@ fragment through `views.map_context`, so policy decides what each viewer sees.
 
 from __future__ import annotations
 
+import weakref
+
 from asgiref.sync import sync_to_async
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,35 +38,76 @@ def _still_visible(user, debate_id: int) -> bool:
         connections.close_all()
 
 
+class EventStreamResponse(StreamingHttpResponse):
+    """A `MapStream` as a response; closing the response closes the stream (idempotent)."""
+
+    def __init__(self, stream: live.MapStream) -> None:
+        super().__init__(stream.frames(), content_type="text/event-stream")
+        self.stream = stream
+        # Should neither the body nor close() ever run (the client left before the body
+        # started), the stream's slot and queue are given back when the response goes.
+        weakref.finalize(self, stream.close)
+        self["Cache-Control"] = "no-cache"
+        # nginx would otherwise hold events back until its buffer fills.
+        self["X-Accel-Buffering"] = "no"
+
+    def close(self) -> None:
+        try:
+            self.stream.close()
+        finally:
+            super().close()
+
+
+def _refused(refusal: live.Refusal) -> HttpResponse:
+    """429 (this client has enough streams) or 503 (this process, or the hub, is busy)."""
+    response = HttpResponse(
+        refusal.text + "\n", status=refusal.status, content_type="text/plain; charset=utf-8"
+    )
+    response["Retry-After"] = str(refusal.retry_after)
+    response["Cache-Control"] = "no-store"
+    response["X-Crux-Live"] = "polling: " + refusal.text
+    return response
+
+
 @require_GET
 async def map_events(request: HttpRequest, slug: str) -> HttpResponse:
     """`text/event-stream` of `map-changed` events for one debate.
 
-    Async so that an open stream costs a coroutine, not a thread or a worker; that is also
-    why it needs an ASGI server (under WSGI Django would try to buffer the endless body).
+    Async so that an open stream costs a coroutine, not a worker; that is also why it needs
+    an ASGI server (under WSGI Django would try to buffer the endless body). The caps are
+    checked before anything else, so a refused stream costs no database work at all; the
+    database work of an accepted one is done (and its connection closed) before it waits.
     """
-    debate = await sync_to_async(_visible_debate)(request, slug)
     if not live.sse_available(request):
+        await sync_to_async(_visible_debate)(request, slug)
         # 204 is the event-stream way of saying "do not reconnect"; the page polls instead.
         response = HttpResponse(status=204)
         response["X-Crux-Live"] = (
             "polling: server-sent events need PostgreSQL and an ASGI server (e.g. uvicorn)"
         )
         return response
-    since = request.headers.get("Last-Event-ID") or request.GET.get("since", "")
-    user = request.user
+    slot = live.slots.take(request.META.get("REMOTE_ADDR") or "unknown")
+    if isinstance(slot, live.Refusal):
+        return _refused(slot)
+    try:
+        debate = await live.run_db(_visible_debate, request, slug)
+        user = request.user  # loaded above, with the connection it needed already closed
 
-    async def still_allowed() -> bool:
-        return await sync_to_async(_still_visible)(user, debate.pk)
+        async def still_allowed() -> bool:
+            return await live.run_db(_still_visible, user, debate.pk)
 
-    response = StreamingHttpResponse(
-        live.map_event_stream(debate_id=debate.pk, since=since[:40], still_allowed=still_allowed),
-        content_type="text/event-stream",
-    )
-    response["Cache-Control"] = "no-cache"
-    # nginx would otherwise hold events back until its buffer fills.
-    response["X-Accel-Buffering"] = "no"
-    return response
+        since = request.headers.get("Last-Event-ID") or request.GET.get("since", "")
+        stream = live.MapStream(
+            debate_id=debate.pk, since=since[:40], still_allowed=still_allowed, slot=slot
+        )
+    except BaseException:
+        slot.release()
+        raise
+    try:
+        await stream.open()  # on failure it has given everything back itself
+    except live.HubUnavailable as error:
+        return _refused(live.hub_refusal(error))
+    return EventStreamResponse(stream)
 
 
 @require_GET

@@ -211,6 +211,7 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         "author": request.GET.get("author", ""),
         "mine": request.GET.get("mine") == "1",
     }
+
     def _notes_query(filters: dict, page: int) -> str:
         """The query string of a page of notes, keeping the filters."""
         kept = {k: ("1" if v is True else v) for k, v in filters.items() if v}

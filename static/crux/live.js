@@ -3,6 +3,11 @@
  * this keeps what the viewer is doing when it arrives. A refresh waits while they are
  * typing in the tree (an open edit panel or a focused form) and is applied once they are
  * done; branches they folded stay folded and keyboard focus stays on the same claim.
+ *
+ * It also decides when a refresh goes ahead. htmx's trigger filters (`every 3s [test()]`)
+ * are compiled with Function(), which the Content-Security-Policy forbids (allowEval is off
+ * in base.html), so the timers live here and fire "crux:live-refresh" at the refresh
+ * element, and a pushed "map-changed" event is held back in htmx:confirm.
  */
 (function () {
   "use strict";
@@ -19,6 +24,7 @@
   const FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
 
   let owed = false; // an update arrived while the viewer was busy
+  let streamDown = false; // the event stream was refused or lost: poll until it is back
   let kept = null; // state saved before a live swap, restored after it
 
   function busy() {
@@ -47,7 +53,50 @@
     owed() {
       return owed && !busy();
     },
+    /** Trigger filter for polling while the event stream is down. */
+    polling() {
+      return streamDown && window.cruxLive.wanted();
+    },
   };
+
+  // A refused stream (429 past the per-client cap, 503 when the server is busy or cannot
+  // listen) looks the same to EventSource as a lost one that cannot reconnect: it gives up
+  // (readyState CLOSED). htmx's sse extension then retries with a growing delay; until a
+  // retry opens, the page polls the refresh URL as pages without event streams do.
+  function setStreamDown(down) {
+    streamDown = down;
+    const box = document.querySelector(".map-live[data-live-mode=events]");
+    if (box) box.dataset.liveStream = down ? "down" : "open";
+  }
+  document.addEventListener("htmx:sseError", (event) => {
+    const source = event.detail && event.detail.source;
+    if (source && source.readyState === EventSource.CLOSED) setStreamDown(true);
+  });
+  document.addEventListener("htmx:sseOpen", () => setStreamDown(false));
+
+  // A pushed change (hx-trigger "sse:map-changed") waits while the viewer is busy.
+  document.addEventListener("htmx:confirm", (event) => {
+    const trigger = event.detail && event.detail.triggeringEvent;
+    if (!isLive(event) || !trigger || trigger.type !== "sse:map-changed") return;
+    if (!window.cruxLive.wanted()) event.preventDefault();
+  });
+
+  // Timed checks: poll every data-live-poll seconds (always on a polling page, only while
+  // the stream is down on an events page) and, on an events page, apply an owed update
+  // every data-live-recheck seconds.
+  function every(seconds, test) {
+    if (!(seconds > 0)) return;
+    window.setInterval(() => {
+      const elt = document.querySelector("[data-live-refresh]");
+      if (elt && window.htmx && test()) window.htmx.trigger(elt, "crux:live-refresh");
+    }, seconds * 1000);
+  }
+  const refresher = document.querySelector("[data-live-refresh]");
+  if (refresher) {
+    const events = Boolean(refresher.closest("[data-live-mode=events]"));
+    every(Number(refresher.dataset.livePoll), events ? window.cruxLive.polling : window.cruxLive.wanted);
+    if (events) every(Number(refresher.dataset.liveRecheck), window.cruxLive.owed);
+  }
 
   document.addEventListener("htmx:beforeRequest", (event) => {
     if (isLive(event)) owed = false;
