@@ -17,7 +17,6 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Coalesce
@@ -34,7 +33,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from .. import policy, services
+from .. import errors, policy, services
 from ..formats.w3c import (
     MEDIA_TYPE,
     AnnotationData,
@@ -104,8 +103,11 @@ def _errors_as_json(exc, context):
     """DRF's handler (401 with WWW-Authenticate, 404, 405, 415...) with Crux's error shape."""
     if isinstance(exc, W3CError):
         return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, ValidationError):
-        return Response({"error": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+    # Domain errors answer as they do on the pages (debates/errors.py); 403 and 404 go on to
+    # DRF's handler, which adds WWW-Authenticate where it belongs.
+    code = errors.status_for(exc)
+    if code in (400, 409):
+        return Response({"error": " ".join(errors.messages_of(exc))}, status=code)
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"error": str(response.data["detail"])}

@@ -150,7 +150,9 @@ def debate_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"“{debate.title}” is created. Start it with an issue.")
             return redirect(debate)
-    return render(request, "debates/debate_new.html", {"form": form})
+    return render(
+        request, "debates/debate_new.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def source_list(request: HttpRequest) -> HttpResponse:

@@ -17,7 +17,12 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 
 from debates import policy, services
-from debates.formats.w3c import W3CError, annotation_from_jsonld, collection_items
+from debates.formats.w3c import (
+    W3CError,
+    annotation_from_jsonld,
+    check_json_values,
+    collection_items,
+)
 from debates.models import Annotation, Source
 
 VISIBILITY_KEY = "crux:visibility"
@@ -55,6 +60,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file} is not UTF-8 text.") from None
         try:
             items = collection_items(text)
+            check_json_values(items)
         except W3CError as error:
             raise CommandError(f"{file}: {error}") from None
         with transaction.atomic():
