@@ -29,6 +29,22 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+def signed_in(request: HttpRequest) -> bool:
+    """Whether the response is someone's own: a session user or an API token's.
+
+    Without a session (no cookie, no login during this request) nobody is signed in, and
+    that is known without a query: a refused event stream must not open a database
+    connection just to learn its visitor is anonymous.
+    """
+    if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    session = getattr(request, "session", None)
+    if session is None or session.is_empty():
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 class SecurityHeadersMiddleware:
     """Adds Permissions-Policy everywhere, and keeps signed-in pages out of every cache.
 
@@ -44,8 +60,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+        if signed_in(request):
             patch_cache_control(response, no_store=True, private=True)
             patch_vary_headers(response, ("Cookie",))
         return response
