@@ -8,7 +8,7 @@ PORT ?= 8000
 # What `make lint` type-checks with mypy; widen it as modules become clean.
 MYPY_PATHS := debates/services debates/selectors debates/policy.py debates/formats debates/errors.py
 
-.PHONY: demo test lint format serve serve-asgi migrate clean bench bench-extra
+.PHONY: demo test lint format serve serve-asgi migrate clean bench bench-extra load
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ bench: $(STAMP)
 bench-extra: $(STAMP)
 	$(BIN)/python bench/map_queries.py
 	$(BIN)/python bench/graph_render.py
+
+# Load test (bench/load/run.py): its own PostgreSQL cluster on :5499 (created, restarted
+# mid-run, dropped), gunicorn + uvicorn workers, locust headless with 50 logged-in people.
+load: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,load]"
+	$(BIN)/python bench/load/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -15,3 +15,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("debates.urls")),
 ]
+
+# A database that cannot be reached answers 503 with Retry-After instead of a bare 500.
+handler500 = "debates.views.failures.server_error"
