@@ -15,9 +15,7 @@ def failing_database(monkeypatch):
     monkeypatch.setattr(selectors, "public_debates", unreachable)
 
 
-def test_a_page_answers_503_with_retry_after_when_the_database_is_unreachable(
-    db, failing_database
-):
+def test_a_page_answers_503_with_retry_after_when_the_database_is_unreachable(db, failing_database):
     response = Client(raise_request_exception=False).get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"

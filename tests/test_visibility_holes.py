@@ -659,7 +659,6 @@ def test_a_claim_with_replies_still_cannot_be_deleted_on_its_own(full_debate):
     assert Claim.objects.filter(pk=issue.pk).exists()
 
 
-
 def test_the_restore_page_of_a_redacted_version_is_404_but_for_staff(debate, position, moderator):
     """Its diff would show the redacted text to a moderator; staff still read it."""
     from debates import services
