@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Count, Q
 
@@ -202,7 +203,8 @@ def source_annotations(
         rows[annotation.pk] = annotation
     threads = {a.pk: AnnotationThread(rows[a.pk]) for a in roots}
     for reply in replies:
-        threads[reply.parent_id].replies.append(rows[reply.pk])
+        if reply.parent_id is not None:  # a reply always has its root
+            threads[reply.parent_id].replies.append(rows[reply.pk])
     return SourceAnnotations(
         threads=list(threads.values()),
         tags=tags,
@@ -243,10 +245,11 @@ class NoteAuthor:
 
 def _set_tags(annotation: Annotation, tags: list[Tag]) -> None:
     """Give `annotation.tags.all()` the tags already read, as prefetch_related would."""
-    queryset = annotation.tags.all()
+    # Django's own prefetch cache, which its stubs do not describe.
+    queryset = cast(Any, annotation.tags.all())
     queryset._result_cache = list(tags)
     queryset._prefetch_done = True
-    annotation._prefetched_objects_cache = {"tags": queryset}
+    cast(Any, annotation)._prefetched_objects_cache = {"tags": queryset}
 
 
 def citable_claims(*, source: Source, viewer) -> list[Claim]:
