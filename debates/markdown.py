@@ -4,6 +4,8 @@ Only a small, inert subset of HTML survives: no scripts, no styles, no images (w
 could track readers), links forced to rel="nofollow noopener noreferrer".
 """
 
+import threading
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -16,8 +18,24 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 MAX_BODY_CHARS = 10_000
 
 
+_local = threading.local()
+
+
+def _parser() -> md.Markdown:
+    """One parser per thread, reset between bodies: building one per note was a reader
+    hot spot (a Markdown instance is not thread-safe, so not one per process)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = md.Markdown(extensions=["sane_lists"], output_format="html")
+    return parser
+
+
 def render_markdown(text: str) -> SafeString:
-    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    parser = _parser()
+    try:
+        html = parser.convert(text or "")
+    finally:
+        parser.reset()
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

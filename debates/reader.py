@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from html import escape as _esc  # Django's escape without the lazy/SafeString wrapping
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -84,11 +85,11 @@ def render_span(text: str, start: int, end: int, highlights: Sequence[Highlight]
     for seg_start, seg_end in zip(points, points[1:], strict=False):
         for h in inside:
             if h.start == seg_start:
-                pieces.append(format_html('<span class="anchor" id="{}"></span>', h.target))
+                pieces.append(f'<span class="anchor" id="{_esc(h.target)}"></span>')
         covering = [h for h in inside if h.start <= seg_start and h.end >= seg_end]
         chunk = text[seg_start:seg_end]
         if not covering:
-            pieces.append(escape(chunk))
+            pieces.append(_esc(chunk))
             continue
         best = min(covering, key=lambda h: (h.end - h.start, h.target))
         classes = sorted({h.css for h in covering})
@@ -97,13 +98,8 @@ def render_span(text: str, start: int, end: int, highlights: Sequence[Highlight]
         if any(h.selected for h in covering):
             classes.append(f"{best.css}-selected")
         pieces.append(
-            format_html(
-                '<a class="{}" href="{}" title="{}">{}</a>',
-                " ".join(classes),
-                best.href,
-                best.title,
-                chunk,
-            )
+            f'<a class="{_esc(" ".join(classes))}" href="{_esc(best.href)}"'
+            f' title="{_esc(best.title)}">{_esc(chunk)}</a>'
         )
     return mark_safe("".join(pieces))  # noqa: S308 - every piece above is escaped
 
@@ -119,6 +115,29 @@ def _block_html(text: str, block: dict, highlights: list[Highlight]) -> SafeStri
     return render_span(text, start, end, highlights)
 
 
+def _highlights_by_block(structure: dict, highlights: Iterable[Highlight]) -> dict:
+    """The highlights overlapping each block (keyed by the block dict's id), in their given
+    order: one sweep over blocks and highlights sorted by start, not every block against
+    every highlight."""
+    blocks = sorted(
+        (b for section in structure.get("sections", []) for b in section.get("blocks", [])),
+        key=lambda b: b["start"],
+    )
+    indexed = sorted(enumerate(highlights), key=lambda pair: pair[1].start)
+    out: dict[int, list[Highlight]] = {}
+    active: list[tuple[int, Highlight]] = []
+    nxt = 0
+    for block in blocks:
+        start, end = block["start"], block["end"]
+        while nxt < len(indexed) and indexed[nxt][1].start < end:
+            active.append(indexed[nxt])
+            nxt += 1
+        active = [pair for pair in active if pair[1].end > start]
+        inside = sorted((p for p in active if p[1].start < end), key=lambda p: p[0])
+        out[id(block)] = [h for _, h in inside]
+    return out
+
+
 def build_sections(
     text: str,
     structure: dict,
@@ -130,7 +149,7 @@ def build_sections(
     A block's own passage is shown by the block's style, so its highlight is not drawn
     again inside it.
     """
-    spans = list(highlights)
+    within = _highlights_by_block(structure, highlights)
     sections: list[ReaderSection] = []
     for index, section in enumerate(structure.get("sections", [])):
         reader_section = ReaderSection(
@@ -139,7 +158,7 @@ def build_sections(
         for block in section.get("blocks", []):
             own = block_passages.get((block["start"], block["end"]))
             own_target = f"passage-{own.passage_id}" if own else None
-            inner = [h for h in spans if h.target != own_target]
+            inner = [h for h in within[id(block)] if h.target != own_target]
             reader_section.blocks.append(
                 ReaderBlock(
                     kind=block["kind"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from .. import policy
 from ..models import (
@@ -252,22 +252,31 @@ def _set_tags(annotation: Annotation, tags: list[Tag]) -> None:
     cast(Any, annotation)._prefetched_objects_cache = {"tags": queryset}
 
 
-def citable_claims(*, source: Source, viewer) -> list[Claim]:
+def citable_claims(*, source: Source, viewer, limit: int | None = None) -> list[Claim]:
     """Claims the viewer may cite evidence for or argue under: in debates they contribute to,
-    visible to them (none under a deleted or rejected claim)."""
+    visible to them (none under a deleted or rejected claim).
+
+    With `limit`, at most that many, those of debates grounded in this source first (the
+    reader's picker; a bigger list is slow to render and to use)."""
     if not viewer.is_authenticated:
         return []
     debates = debates_visible_to(viewer).exclude(contribution_mode=Debate.Mode.CLOSED)
     if not viewer.is_staff:
         member_of = Membership.objects.filter(user=viewer).values("debate")
         debates = debates.filter(Q(pk__in=member_of) | Q(owner=viewer))
-    return list(
+    claims = (
         Claim.objects.filter(debate__in=debates)
         .filter(policy.visible_claims_q(viewer))
         .exclude(status__in=OFF_MAP)
         .select_related("debate")
-        .order_by("debate__title", "debate_id", "order", "pk")
     )
+    order = ["debate__title", "debate_id", "order", "pk"]
+    if limit is None:
+        return list(claims.order_by(*order))
+    grounded = Exists(
+        Debate.sources.through.objects.filter(debate=OuterRef("debate_id"), source=source)
+    )
+    return list(claims.alias(grounded=grounded).order_by(F("grounded").desc(), *order)[:limit])
 
 
 def annotation_debates(*, viewer) -> list[Debate]:

@@ -196,6 +196,9 @@ def source_new(request: HttpRequest) -> HttpResponse:
     return render(request, "debates/source_new.html", {"form": form}, status=status)
 
 
+READER_CITE_CLAIMS = 200  # claims in the reader's cite picker
+
+
 def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("current_revision"), pk=pk)
     if not policy.can_view_source(request.user, source):
@@ -253,7 +256,8 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         for rp in cited
     ]
     # Every matching note's passage is highlighted, loaded on this page or not; one on
-    # another page links to that page.
+    # another page links to that page (each page's query string built once, not per note).
+    page_queries = {n: _notes_query(filters, n) for n in {m.page for m in notes.marks}}
     highlights += [
         Highlight(
             mark.start,
@@ -261,7 +265,7 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
             f"annotation-{mark.pk}",
             f"#note-{mark.pk}"
             if mark.page == notes.page
-            else f"?{_notes_query(filters, mark.page)}#note-{mark.pk}",
+            else f"?{page_queries[mark.page]}#note-{mark.pk}",
             "note",
             f"Note by {mark.author_name}",
         )
@@ -292,7 +296,13 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         context["annotation_form"] = AnnotationForm(
             source=source, debates=debates, initial=initial, prefix="note"
         )
-        claims = selectors.citable_claims(source=source, viewer=viewer)
+        # The picker lists at most READER_CITE_CLAIMS claims (grounded debates first): a
+        # select of thousands of options took seconds to render.
+        claims = selectors.citable_claims(
+            source=source, viewer=viewer, limit=READER_CITE_CLAIMS + 1
+        )
+        context["cite_claims_capped"] = len(claims) > READER_CITE_CLAIMS
+        claims = claims[:READER_CITE_CLAIMS]
         if claims:
             context["cite_form"] = CiteForm(
                 source=source, claims=claims, initial=initial, prefix="cite"
