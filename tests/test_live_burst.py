@@ -32,8 +32,12 @@ postgres_only = pytest.mark.skipif(
 SAMPLER = "crux-test-sampler"
 
 
-def server_connections() -> list[tuple]:
-    """Connections to the test database other than this test's own: the server's."""
+# Connections that were open before a test began: left idle by earlier tests' threads in
+# this process (the suite shares one process), so not the server's doing in this test.
+_EARLIER: set[int] = set()
+
+
+def _open_connections() -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid, application_name, state FROM pg_stat_activity"
@@ -42,6 +46,18 @@ def server_connections() -> list[tuple]:
             [SAMPLER],
         )
         return cursor.fetchall()
+
+
+def forget_earlier_connections() -> None:
+    """Call first in a server test: what is open now is not the server's doing."""
+    _EARLIER.clear()
+    _EARLIER.update(pid for pid, _, _ in _open_connections())
+
+
+def server_connections() -> list[tuple]:
+    """Connections to the test database other than this test's own and those open before
+    the test began: the server's."""
+    return [row for row in _open_connections() if row[0] not in _EARLIER]
 
 
 def settle(limit: int, seconds: float = 5.0) -> list[tuple]:
@@ -100,6 +116,7 @@ def test_a_stream_whose_listener_cannot_connect_is_503_and_keeps_no_connection(
         broken = f"host=127.0.0.1 port={silent_port} dbname=x user=x connect_timeout=3"
     monkeypatch.setattr(live, "listen_conninfo", lambda: broken)
     monkeypatch.setattr(live, "LISTEN_TIMEOUT_SECONDS", 0.5)
+    forget_earlier_connections()
     target = reverse("debates:map_events", args=[debate.slug])
     started = time.monotonic()
     conns = [request(asgi_live_server, target) for _ in range(3)]
@@ -153,6 +170,7 @@ class Peak(threading.Thread):
                     " AND pid NOT IN (pg_backend_pid(), %s) AND backend_type = 'client backend'",
                     [self.exclude_pid],
                 ).fetchall()
+                rows = [row for row in rows if row[0] not in _EARLIER]
                 if len(rows) > self.peak:
                     self.peak, self.rows = len(rows), rows
                 self.stop.wait(0.02)
@@ -178,6 +196,7 @@ def test_a_burst_of_streams_from_a_cold_start_leaves_the_site_answering(
     most a handful more, briefly), `GET /` answers throughout, and nothing is left after."""
     settings.CRUX_SSE_MAX_PER_CLIENT = 0  # every stream here comes from 127.0.0.1
     settings.CRUX_SSE_MAX_PER_PROCESS = 0
+    forget_earlier_connections()
     budget = connection_budget()
     streams = min(150, max(60, budget + 10))
     target = reverse("debates:map_events", args=[debate.slug])
