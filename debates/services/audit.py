@@ -6,6 +6,7 @@ from ..models import (
     AuditEntry,
     Debate,
 )
+from . import events
 from ._base import person
 
 
@@ -34,3 +35,10 @@ def record(
         annotation=annotation,
         flag=flag,
     )
+
+
+def record_map_change(*, debate: Debate, **entry) -> AuditEntry:
+    """Log an act that changed what the map shows, and tell its live viewers once the
+    transaction commits: what every map-changing service does last."""
+    events.map_changed(debate_id=debate.pk)
+    return record(debate=debate, **entry)

@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..models.maps import ALLOWED_PARENTS, PLACE_RULES
 from ..selectors.maps import siblings, subtree_ids, visible_children
-from . import audit, events, notifications
+from . import audit, notifications
 from ._base import check_live, check_text, history_user, require, save_as, short
 
 STANCES = {
@@ -184,8 +184,7 @@ def claim_add(
     )
     _stamp_created(claim, actor)
     published = status == Claim.Status.PUBLISHED
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.CLAIM_ADDED if published else AuditEntry.Action.CLAIM_PROPOSED,
@@ -253,8 +252,7 @@ def claim_edit(*, actor, claim: Claim, text: str, base_version: int) -> EditResu
         edit = ClaimEdit.objects.create(
             claim=current, base_version=current.version, text=text, author=actor
         )
-        events.map_changed(debate_id=debate.pk)
-        audit.record(
+        audit.record_map_change(
             debate=debate,
             actor=actor,
             action=AuditEntry.Action.EDIT_PROPOSED,
@@ -291,8 +289,7 @@ def claim_text_save(
     claim.text = text
     claim.version += 1
     save_as(claim, actor)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate, actor=actor, action=action, claim=claim, summary=summary, reason=reason
     )
     if message and claim.author_id and claim.author_id != getattr(actor, "pk", None):
@@ -329,8 +326,7 @@ def claim_reorder(*, actor, claim: Claim, direction: str) -> Claim:
             sibling.order = number
             save_as(sibling, actor, update_fields=["order"])
     moved = next(s for s in row if s.pk == claim.pk)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.CLAIM_REORDERED,
@@ -381,8 +377,7 @@ def claim_move(*, actor, claim: Claim, parent: Claim, stance: str = "") -> Claim
     current.relation = relation
     save_as(current, actor)
     policy.forget_paths(debate, claim)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.CLAIM_MOVED,
@@ -412,8 +407,7 @@ def claim_link(*, actor, claim: Claim, parent: Claim, stance: str = "") -> Claim
         debate=debate, claim=claim, parent=parent, relation=relation, author=actor, order=order
     )
     save_as(link, actor)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.CLAIM_LINKED,
@@ -431,8 +425,7 @@ def claim_unlink(*, actor, link: ClaimLink) -> None:
     claim, parent = link.claim, link.parent
     cast(Any, link)._history_user = history_user(actor)  # read by simple-history (untyped)
     link.delete()
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.CLAIM_UNLINKED,
@@ -458,8 +451,7 @@ def claim_delete(*, actor, claim: Claim, reason: str = "") -> Claim:
     current.deleted_at = timezone.now()
     save_as(current, actor)
     policy.forget_paths(debate, claim)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.CLAIM_DELETED,
@@ -485,8 +477,7 @@ def claim_restore(*, actor, claim: Claim) -> Claim:
     current.deleted_at = None
     save_as(current, actor)
     policy.forget_paths(debate, claim)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.CLAIM_RESTORED,

@@ -16,7 +16,7 @@ from ..models import (
     Passage,
     Source,
 )
-from . import audit, events
+from . import audit
 from ._base import require, save_as, short
 from .claims import _stamp_created, check_pending_limit, claim_add
 from .sources import passage_create, passage_for_quote
@@ -68,8 +68,7 @@ def evidence_revert(*, actor, evidence: Evidence, history_id: int) -> Evidence:
         raise ValidationError("That is how this evidence link reads now; nothing to restore.")
     current.relation, current.note = record.relation, record.note
     save_as(current, actor)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.EVIDENCE_EDITED,
@@ -129,8 +128,7 @@ def evidence_attach(
     )
     _stamp_created(evidence, actor)
     published = status == Evidence.Status.PUBLISHED
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=(
@@ -154,8 +152,7 @@ def evidence_edit(*, actor, evidence: Evidence, relation: str, note: str = "") -
         raise ValidationError("Nothing changed; there is nothing to save.")
     evidence.relation, evidence.note = relation, note
     save_as(evidence, actor)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.EVIDENCE_EDITED,
@@ -173,8 +170,7 @@ def evidence_detach(*, actor, evidence: Evidence, reason: str = "") -> Evidence:
     require(policy.can_edit_evidence(actor, evidence, debate), "You cannot detach this evidence.")
     evidence.deleted_at = timezone.now()
     save_as(evidence, actor)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.EVIDENCE_DETACHED,
@@ -198,8 +194,7 @@ def evidence_restore(*, actor, evidence: Evidence) -> Evidence:
         raise ValidationError("The claim cites this passage again already.")
     evidence.deleted_at = None
     save_as(evidence, actor)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=AuditEntry.Action.EVIDENCE_RESTORED,
@@ -234,8 +229,7 @@ def argument_with_evidence_add(
         status=argument.status,
     )
     _stamp_created(evidence, actor)
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=(

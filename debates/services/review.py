@@ -22,7 +22,7 @@ from ..models import (
     Notification,
 )
 from ..selectors.maps import subtree_ids
-from . import audit, events, notifications
+from . import audit, notifications
 from ._base import check_text, quote
 from .claims import claim_text_save
 from .evidence import evidence_source_join
@@ -51,8 +51,7 @@ def _record_and_notify(
 ) -> None:
     """Write the act to the debate's audit log, then tell `recipient` (linking to the
     claim's page unless `url` says otherwise)."""
-    events.map_changed(debate_id=debate.pk)
-    audit.record(
+    audit.record_map_change(
         debate=debate,
         actor=actor,
         action=action,
@@ -145,7 +144,6 @@ def claim_approve(*, claim: Claim, actor, text: str | None = None, reason: str =
         if approved_evidence
         else ""
     )
-    events.map_changed(debate_id=debate.pk)
     _record_and_notify(
         debate=debate,
         actor=actor,
@@ -191,7 +189,6 @@ def claim_reject(*, claim: Claim, actor, reason: str) -> Claim:
     for evidence in claim.evidence.filter(status=Evidence.Status.PROPOSED, deleted_at__isnull=True):
         evidence.status = Evidence.Status.REJECTED
         evidence.save()
-    events.map_changed(debate_id=debate.pk)
     _record_and_notify(
         debate=debate,
         actor=actor,
@@ -278,7 +275,6 @@ def claim_merge(*, claim: Claim, target: Claim, actor, reason: str = "") -> Clai
     claim.merged_into = target
     claim.status_reason = reason.strip() or f"A duplicate of {quote(target.text)}."
     claim.save()
-    events.map_changed(debate_id=debate.pk)
     _record_and_notify(
         debate=debate,
         actor=actor,
@@ -379,7 +375,6 @@ def claim_edit_reject(*, edit: ClaimEdit, actor, reason: str) -> ClaimEdit:
     edit.reason = reason
     edit.reviewed_by, edit.reviewed_at = actor, timezone.now()
     edit.save()
-    events.map_changed(debate_id=debate.pk)
     _record_and_notify(
         debate=debate,
         actor=actor,
@@ -421,7 +416,6 @@ def evidence_approve(*, evidence: Evidence, actor) -> Evidence:
     evidence.status = Evidence.Status.PUBLISHED
     evidence.save()
     evidence_source_join(claim=evidence.claim, passage=evidence.passage)
-    events.map_changed(debate_id=debate.pk)
     _record_and_notify(
         debate=debate,
         actor=actor,
@@ -446,7 +440,6 @@ def evidence_reject(*, evidence: Evidence, actor, reason: str) -> Evidence:
         raise ValidationError("This evidence is not waiting for review any more.")
     evidence.status = Evidence.Status.REJECTED
     evidence.save()
-    events.map_changed(debate_id=debate.pk)
     _record_and_notify(
         debate=debate,
         actor=actor,
