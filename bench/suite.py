@@ -415,7 +415,7 @@ WITH RECURSIVE down(id, depth) AS (
   SELECT c.id, d.depth + 1 FROM debates_claim c JOIN down d ON c.parent_id = d.id)
 SELECT c.id, c.parent_id, c.kind, c.relation, c.text, c.status, u.username
 FROM down d JOIN debates_claim c ON c.id = d.id JOIN accounts_user u ON u.id = c.author_id
-ORDER BY d.depth, c."order" LIMIT 400
+ORDER BY d.depth, c."order" LIMIT 100
 """
 NOTES_SQL = """
 SELECT a.id, a.parent_id, a.body, a.visibility, an.start, an."end", an.exact, u.username,

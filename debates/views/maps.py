@@ -42,6 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
 # A map page draws whole levels of the tree up to about this many claims; deeper replies
 # load on demand ("Show 12 replies"), so a map of thousands of claims opens quickly.
 MAP_EAGER_NODES = 400
+# "Show N replies" draws fewer: a fragment lands in the middle of a page already drawn, two
+# or three screens of it are plenty, and its own deeper levels load the same way.
+SUBTREE_EAGER_NODES = 100
 
 
 def map_context(request: HttpRequest, debate: Debate) -> dict:
@@ -84,7 +87,7 @@ def map_subtree(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValueError:
         level = 1
     subtree = selectors_maps.claim_subtree(
-        claim=claim, viewer=request.user, budget=MAP_EAGER_NODES, root_level=level
+        claim=claim, viewer=request.user, budget=SUBTREE_EAGER_NODES, root_level=level
     )
     if subtree is None:
         raise Http404("No such claim on this map.")
