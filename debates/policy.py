@@ -274,6 +274,18 @@ def can_edit_claim(user: Person, claim: Claim, debate: Debate) -> bool:
     return edit_status(user, claim, debate) is not None
 
 
+def can_resubmit_claim(user: Person, claim: Claim, debate: Debate) -> bool:
+    """The author of a rejected claim may edit it and send it back for review, while they
+    may still contribute to the debate and what it answers is still on the map."""
+    if claim.debate_id != debate.pk or claim.deleted_at is not None:
+        return False
+    if claim.status != Claim.Status.REJECTED:
+        return False
+    if not (user.is_authenticated and claim.author_id == user.pk):
+        return False
+    return contribution_status(user, debate) is not None and on_live_path(claim, debate)
+
+
 def can_delete_claim(
     user: Person, claim: Claim, debate: Debate, *, has_replies: bool = False
 ) -> bool:
@@ -417,6 +429,7 @@ def can(user: Person, action: str, debate: Debate, target=None) -> bool:
         "view": lambda: can_view_debate(user, debate),
         "add_claim": lambda: can_add_claim(user, debate, target),
         "edit_claim": lambda: can_edit_claim(user, target, debate),
+        "resubmit_claim": lambda: can_resubmit_claim(user, target, debate),
         "delete_claim": lambda: can_delete_claim(user, target, debate),
         "restructure": lambda: can_restructure(user, debate),
         "attach_evidence": lambda: can_attach_evidence(user, target, debate),
@@ -509,6 +522,14 @@ def can_moderate_annotation(user: Person, annotation) -> bool:
     if user.is_staff:
         return True
     return annotation.debate_id is not None and can_moderate(user, annotation.debate)
+
+
+def can_restore_annotation(user: Person, annotation) -> bool:
+    """Bring back a deleted note: its moderators (as `can_moderate_annotation`), or its
+    author undoing their own delete."""
+    if user.is_authenticated and annotation.author_id == user.pk:
+        return True
+    return can_moderate_annotation(user, annotation)
 
 
 def can_annotate(user: Person) -> bool:

@@ -35,6 +35,7 @@ class BlockPassage:
     passage_id: int
     cite_count: int = 0
     selected: bool = False
+    page: int | None = None  # page of the imported PDF it starts on
 
 
 @dataclass
@@ -47,6 +48,7 @@ class ReaderBlock:
     html: SafeString
     cite_count: int = 0
     selected: bool = False
+    new_page: int | None = None  # the PDF page this block is the first of, to mark in the text
 
 
 @dataclass
@@ -151,6 +153,7 @@ def build_sections(
     """
     within = _highlights_by_block(structure, highlights)
     sections: list[ReaderSection] = []
+    last_page: int | None = None
     for index, section in enumerate(structure.get("sections", [])):
         reader_section = ReaderSection(
             title=section.get("title", ""), heading_id=f"section-{index}"
@@ -169,7 +172,9 @@ def build_sections(
                     html=_block_html(text, block, inner),
                     cite_count=own.cite_count if own else 0,
                     selected=own.selected if own else False,
+                    new_page=own.page if own and own.page not in (None, last_page) else None,
                 )
             )
+            last_page = own.page if own and own.page is not None else last_page
         sections.append(reader_section)
     return sections

@@ -2,7 +2,20 @@
 
 from django.urls import include, path
 
-from .views import annotations, editing, graphs, history, live, maps, moderation, revisions, search
+from .views import (
+    annotations,
+    editing,
+    graphs,
+    history,
+    live,
+    maps,
+    mentions,
+    mine,
+    moderation,
+    pickers,
+    revisions,
+    search,
+)
 
 app_name = "debates"
 
@@ -14,6 +27,7 @@ urlpatterns = [
     # Home, debates and their maps.
     path("", maps.home, name="home"),
     path("debates/new/", maps.debate_new, name="debate_new"),
+    path("my-debates/", mine.my_debates, name="my_debates"),
     path("debates/<slug:slug>/", maps.debate_map, name="map"),
     path(claim, maps.claim_detail, name="claim"),
     path(f"{claim}subtree/", maps.map_subtree, name="map_subtree"),
@@ -27,6 +41,7 @@ urlpatterns = [
     path("sources/<int:pk>/", maps.source_reader, name="source"),
     path("sources/<int:pk>/notes/new/", annotations.annotation_new, name="annotation_new"),
     path("sources/<int:pk>/cite/", annotations.cite, name="cite"),
+    path("sources/<int:pk>/claims/pick/", pickers.claim_picker, name="claim_picker"),
     path("sources/<int:pk>/revisions/", revisions.revision_list, name="revisions"),
     path("sources/<int:pk>/revisions/new/", revisions.revision_new, name="revision_new"),
     path("sources/<int:pk>/revisions/<int:number>/", revisions.revision_detail, name="revision"),
@@ -41,11 +56,13 @@ urlpatterns = [
     path("notes/<int:pk>/restore/", annotations.annotation_restore, name="annotation_restore"),
     path("notes/<int:pk>/hide/", annotations.annotation_hide, name="annotation_hide"),
     path("notes/<int:pk>/flag/", annotations.annotation_flag, name="annotation_flag"),
+    path("notes/<int:pk>/mentions/", mentions.note_mentions, name="note_mentions"),
     # Editing a map in place: claims, evidence, history and restore.
     path("edit/close-panel/", editing.panel_close, name="panel_close"),
     path("debates/<slug:slug>/claims/add/", editing.claim_add, name="claim_add"),
     path("debates/<slug:slug>/deleted/", editing.deleted_claims, name="deleted_claims"),
     path(f"{claim}edit/", editing.claim_edit, name="claim_edit"),
+    path(f"{claim}resubmit/", editing.claim_resubmit, name="claim_resubmit"),
     path(f"{claim}more/", editing.claim_more, name="claim_more"),
     path(f"{claim}reorder/", editing.claim_reorder, name="claim_reorder"),
     path(f"{claim}move/", editing.claim_move, name="claim_move"),
@@ -83,6 +100,7 @@ urlpatterns = [
         name="queue_act",
     ),
     path(f"{claim}flag/", moderation.claim_flag, name="claim_flag"),
+    path(f"{claim}merge-targets/", pickers.merge_picker_view, name="merge_picker"),
     path("debates/<slug:slug>/audit/", moderation.audit_log, name="audit"),
     path("debates/<slug:slug>/settings/", moderation.debate_settings, name="debate_settings"),
     path(members, moderation.member_add, name="member_add"),

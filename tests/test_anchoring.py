@@ -1,18 +1,23 @@
 """Re-anchoring selectors on a revised text: exact, moved, fuzzy and orphaned anchors."""
 
+import re
 import time
 
 import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from debates.anchoring import (
     FUZZY_THRESHOLD,
     QUOTE_CONTEXT,
+    SHORT_QUOTE,
+    SHORT_QUOTE_CONTEXT,
     Report,
     Resolution,
     Selector,
     Status,
+    context_agreement,
     resolve,
     resolve_all,
     summarise,
@@ -157,6 +162,74 @@ def test_short_quote_with_a_typo_fixed_is_found_through_its_context():
 
     assert resolution.status is Status.FUZZY
     assert new_text[resolution.start : resolution.end] == "receive"
+
+
+def test_short_quote_whose_words_were_replaced_is_orphaned_not_moved_to_the_same_word_elsewhere():
+    text = "The ferry left at dawn. Behind the church stood an old house with a blue door."
+    selector = anchor(text, "house")
+    # The sentence was rewritten, and the same word now also appears in an unrelated one.
+    new_text = (
+        "The ferry left at dawn. Behind the church stood an old barn with a red gate. "
+        "Prices of every house in the county rose."
+    )
+
+    assert resolve(selector, new_text).status is Status.ORPHANED
+
+
+def test_short_quote_whose_surroundings_survive_still_moves():
+    text = "The ferry left at dawn. Behind the church stood an old house with a blue door."
+    selector = anchor(text, "house")
+    new_text = "A new first sentence. " + text
+
+    resolution = resolve(selector, new_text)
+
+    assert resolution.status is Status.MOVED
+    assert resolution.start == new_text.index("house")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Many years later", "Some years later"),  # the first word replaced
+        ("the old stone bridge was repaired", "the old stone bridge was mended"),  # the last
+        ("Many years later", "Many, many years later"),  # a word added inside
+    ],
+)
+def test_fuzzy_match_keeps_the_whole_reworded_quote(old, new):
+    text = f"It was a quiet town by the water. {old}, the colonel stood by the gate and waited."
+    selector = anchor(text, old)
+    new_text = text.replace(old, new)
+
+    resolution = resolve(selector, new_text)
+
+    assert resolution.status is Status.FUZZY
+    assert new_text[resolution.start : resolution.end] == new
+
+
+def test_fuzzy_match_at_the_start_of_the_text_keeps_the_replaced_first_word():
+    text = "Many years later, the colonel stood by the gate and waited for the night."
+    selector = Selector.from_text(text, 0, len("Many years later"))
+    new_text = text.replace("Many", "Some")
+
+    resolution = resolve(selector, new_text)
+
+    assert (resolution.status, resolution.start, resolution.end) == (Status.FUZZY, 0, 16)
+
+
+def test_reworded_paragraph_repeated_goes_to_the_copy_nearest_the_old_position():
+    paragraph = "Water levels rose every year along the river, the engineers reported. "
+    filler = "The market sold fish and bread on the east bank each morning. "
+    old_text = (paragraph + filler) * 5
+    quote = "Water levels rose every year"
+    third = old_text.index(quote, old_text.index(quote, old_text.index(quote) + 1) + 1)
+    selector = Selector.from_text(old_text, third, third + len(quote))
+    new_text = old_text.replace(quote, "Water levels grew every year")
+    copies = find_all(new_text, "Water levels grew every year")
+
+    resolution = resolve(selector, new_text)
+
+    assert resolution.status is Status.FUZZY
+    assert resolution.start == copies[2]
 
 
 def test_duplicate_quote_moves_to_the_occurrence_whose_context_matches_not_the_nearest():
@@ -373,6 +446,14 @@ def assert_invariants(selector: Selector, new_text: str, resolution: Resolution)
     else:
         assert resolution.score >= FUZZY_THRESHOLD
         assert at_word_boundaries(new_text, resolution.start, resolution.end)
+    if is_short(selector):
+        # A short quote is only ever found where its surroundings vouch for it.
+        agreement = context_agreement(selector, new_text, resolution.start, resolution.end)
+        assert agreement >= SHORT_QUOTE_CONTEXT
+
+
+def is_short(selector: Selector) -> bool:
+    return len(selector.exact.strip()) < SHORT_QUOTE and bool(selector.prefix or selector.suffix)
 
 
 def find_all(text: str, needle: str) -> list[int]:
@@ -414,6 +495,16 @@ def test_edits_outside_the_anchor_resolve_to_exactly_the_quote(
 
     resolution = resolve(selector, new_text)
 
+    assert_invariants(selector, new_text, resolution)
+    if resolution.status in (Status.ORPHANED, Status.FUZZY):
+        # Only a short quote is not found as it is, and only when its own surroundings changed
+        # too much to vouch for it: then it is orphaned, or found where its context agrees.
+        event(f"short quote {resolution.status.value}")
+        at = len(new_before)
+        assert is_short(selector)
+        agreement = context_agreement(selector, new_text, at, at + len(selector.exact))
+        assert agreement < SHORT_QUOTE_CONTEXT
+        return
     assert resolution.status in (Status.IN_PLACE, Status.MOVED)
     assert new_text[resolution.start : resolution.end] == selector.exact
     context_intact = new_before.endswith(selector.prefix) and new_after.startswith(selector.suffix)
@@ -441,3 +532,143 @@ def test_arbitrary_strings_never_raise(exact, prefix, suffix, start, length, new
         assert_invariants(selector, new_text, resolution)
     else:
         assert resolution.status is Status.ORPHANED
+
+
+def word_span(tokens: list[str], first: int, count: int) -> tuple[int, int]:
+    """The offsets of tokens[first : first + count] in " ".join(tokens)."""
+    start = sum(len(token) + 1 for token in tokens[:first])
+    return start, start + len(" ".join(tokens[first : first + count]))
+
+
+def replaced(tokens: list[str], index: int, word: str) -> list[str]:
+    """tokens with tokens[index] replaced by word, keeping a sentence's full stop."""
+    ending = "." if tokens[index].endswith(".") else ""
+    return [*tokens[:index], word + ending, *tokens[index + 1 :]]
+
+
+# Sentences of letters the vocabulary never uses: their context agrees with nothing in a text.
+DECOY = "Xqz qzx zxq xzq qxz zqx xqz {} zqx xzq qzx zxq xzq qxz."
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=texts,
+    word=st.sampled_from(VOCABULARY),
+    replacement=st.sampled_from(VOCABULARY),
+    where=st.integers(0, 10_000),
+    decoys=st.lists(st.integers(0, 10_000), min_size=1, max_size=4),
+)
+def test_short_quote_whose_words_were_replaced_is_orphaned_not_moved_to_a_stray_copy(
+    text, word, replacement, where, decoys
+):
+    # The quoted word occurs once; the new text replaces it there, and has it elsewhere only in
+    # sentences unrelated to the quote's.
+    assume(fuzz.ratio(word, replacement) < FUZZY_THRESHOLD)
+    tokens = re.sub(rf"\b{word}\b", "mill", text, flags=re.IGNORECASE).split(" ")
+    index = where % (len(tokens) + 1)
+    tokens.insert(index, word)
+    old_text = " ".join(tokens)
+    selector = Selector.from_text(old_text, *word_span(tokens, index, 1))
+    assert selector.exact == word and is_short(selector)
+    new_tokens = replaced(tokens, index, replacement)
+    for decoy in decoys:
+        new_tokens.insert(decoy % (len(new_tokens) + 1), DECOY.format(word))
+    new_text = " ".join(new_tokens)
+
+    resolution = resolve(selector, new_text)
+
+    assert resolution.status is Status.ORPHANED
+
+
+# Prose rarely repeats itself word for word; a text that is one word over and over ("river
+# river river river") cannot tell a replaced word from a deleted one.
+WORDS = (
+    VOCABULARY
+    + (
+        "mill ferry harbour quay barge tide gate road church field farmer mayor county engineer "
+        "drain winter spring meeting plan money"
+    ).split()
+)
+unrepeated_texts = st.lists(st.sampled_from(WORDS), min_size=3, max_size=30, unique=True).map(
+    lambda words: " ".join(words).capitalize() + "."
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=unrepeated_texts, word=st.sampled_from(WORDS), data=st.data())
+def test_fuzzy_match_spans_the_whole_reworded_quote(text, word, data):
+    tokens = text.split(" ")
+    assume(word not in text.lower())
+    count = data.draw(st.integers(3, min(8, len(tokens))), label="count")
+    first = data.draw(st.integers(0, len(tokens) - count), label="first")
+    # Any word of the quote, its first and last included, is replaced.
+    changed = data.draw(st.integers(first, first + count - 1), label="changed")
+    new_tokens = replaced(tokens, changed, word)
+    new_text = " ".join(new_tokens)
+    selector = Selector.from_text(text, *word_span(tokens, first, count))
+    new_start, new_end = word_span(new_tokens, first, count)
+    assume(selector.exact not in new_text)  # else it is simply found as it is
+    assume(fuzz.ratio(selector.exact, new_text[new_start:new_end]) >= FUZZY_THRESHOLD)
+
+    resolution = resolve(selector, new_text)
+
+    event(f"word {changed - first + 1} of {count} replaced")
+    assert (resolution.status, resolution.start, resolution.end) == (
+        Status.FUZZY,
+        new_start,
+        new_end,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    unit=texts,
+    copies=st.integers(2, 6),
+    reword=st.booleans(),
+    word=st.sampled_from(VOCABULARY),
+    lead=st.sampled_from(["", "Preface. ", "A much longer preface comes first, before it all. "]),
+    data=st.data(),
+)
+def test_among_equally_good_matches_the_nearest_to_the_old_position_wins(
+    unit, copies, reword, word, lead, data
+):
+    # The text is one passage repeated, so the quote has look-alikes whose surroundings are just
+    # as good; every copy gets the same edit, inside the quote (fuzzy) or outside it (exact).
+    tokens = unit.split(" ")
+    assume(len(tokens) >= 4)
+    count = data.draw(st.integers(3, min(6, len(tokens) - 1)), label="count")
+    first = data.draw(st.integers(0, len(tokens) - count), label="first")
+    copy = data.draw(st.integers(0, copies - 1), label="copy")
+    inside = range(first, first + count)
+    outside = [i for i in range(len(tokens)) if i not in inside]
+    changed = data.draw(st.sampled_from(list(inside) if reword else outside), label="changed")
+    start, end = word_span(tokens, first, count)
+    old_start = copy * (len(unit) + 1) + start
+    old_text = " ".join([unit] * copies)
+    selector = Selector.from_text(old_text, old_start, old_start + end - start)
+    new_text = lead + " ".join([" ".join(replaced(tokens, changed, word))] * copies)
+    if reword:
+        assume(selector.exact not in new_text)
+
+    resolution = resolve(selector, new_text)
+
+    assert_invariants(selector, new_text, resolution)
+    if resolution.status is Status.ORPHANED:
+        event("orphaned")
+        assume(False)
+    chosen, end = resolution.start, resolution.end
+    expected = min(old_start, len(new_text))
+
+    def surroundings(at: int) -> tuple[str, str]:
+        # Wider than any context the algorithm reads: equal surroundings are equally good.
+        width = 2 * QUOTE_CONTEXT
+        after = at + (end - chosen)
+        return new_text[max(0, at - width) : at], new_text[after : after + width]
+
+    alike = [
+        at
+        for at in find_all(new_text, new_text[chosen:end])
+        if surroundings(at) == surroundings(chosen)
+    ]
+    event(f"{len(alike)} equally good")
+    assert min(alike, key=lambda at: (abs(at - expected), at)) == chosen

@@ -31,6 +31,7 @@ def demo_site(live_server):
 
 def annotate(page, sentence: str, body: str, visibility: str) -> None:
     select_text(page, sentence)
+    page.locator("#adder").get_by_role("button", name="Annotate").click()
     form = page.locator("#annotate-form")
     expect(form).to_be_visible()
     expect(page.locator("#selection-quote")).to_have_text(sentence)
@@ -74,13 +75,14 @@ def test_cite_a_selection_as_evidence_and_find_it_on_the_map(page, demo_site):
     log_in(page, base, "contributor", "crux-contributor-demo")
     page.goto(f"{base}{demo.source.get_absolute_url()}")
     select_text(page, CITED_SENTENCE)
-    details = page.locator("#cite-details")
-    expect(details).to_be_visible()
-    details.locator("summary").click()
+    page.locator("#adder").get_by_role("button", name="Cite as evidence").click()
     form = page.locator("#cite-form")
+    expect(form).to_be_visible()
     form.get_by_label("Propose a new argument").check()
     position = demo.debate.claims.filter(kind="position").first()
-    form.get_by_role("combobox", name="Claim").select_option(str(position.pk))
+    # The claim picker: a search box over the closest claims; search, then choose.
+    form.get_by_role("searchbox", name="Claim").fill(position.text[:30])
+    form.get_by_role("radio", name=position.text[:40]).check()
     form.get_by_label("The new argument").select_option("supports")
     form.get_by_role("textbox", name="Argument").fill(
         "Moscow's interest in the peninsula outlived the Soviet Union."

@@ -74,6 +74,11 @@ TABLE: list[tuple[str, str | None, str, str, set[str]]] = [
     ("edit_claim", "viewer_arg", "closed", "public", MODERATORS),
     ("edit_claim", "pending", "reviewed", "public", {"viewer", *MODERATORS}),
     ("edit_claim", "rejected", "reviewed", "public", MODERATORS),
+    # A rejected claim goes back for review when its author edits it (while they contribute).
+    ("resubmit_claim", "rejected", "reviewed", "public", {"viewer"}),
+    ("resubmit_claim", "rejected", "closed", "public", set()),
+    ("resubmit_claim", "pending", "reviewed", "public", set()),
+    ("resubmit_claim", "under_rejected", "reviewed", "public", set()),
     ("delete_claim", "own_argument", "reviewed", "public", {"contributor", *MODERATORS}),
     ("delete_claim", "position", "reviewed", "public", {"owner", "moderator", "staff"}),
     # The map's shape, restoring and moderating are moderators'.

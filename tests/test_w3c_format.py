@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from debates.formats.w3c import (
     ANNO_CONTEXT,
     LDP_CONTEXT,
+    MAX_IRI_CHARS,
+    MAX_VIA,
     MEDIA_TYPE,
     MOTIVATIONS,
     AnnotationData,
@@ -23,6 +25,7 @@ from debates.formats.w3c import (
     collection_items,
     collection_to_jsonld,
     page_to_jsonld,
+    provenance,
 )
 
 from . import w3c_conformance
@@ -75,6 +78,10 @@ SHAPES = {
     "zero-length suffix": replace(BASE, target=replace(BASE.target, suffix="")),
     "audience": replace(BASE, audience="https://crux.example/debates/rivers/"),
     "no creator name": replace(BASE, creator_name=""),
+    "canonical and one via": replace(
+        BASE, canonical="urn:uuid:3b8a7c1e-0d1f-4c55-9a4e-1f2d3c4b5a69", via=("https://e.x/a/1",)
+    ),
+    "two via": replace(REPLY, via=("https://e.x/a/1", "https://e.x/a/2")),
 }
 
 CAVEAT_SAMPLES = {"anno11.json", "anno12.json", "anno13.json"}
@@ -251,6 +258,8 @@ def expected_parse(a: AnnotationData) -> ParsedAnnotation:
         body=a.body,
         tags=a.tags,
         motivation=a.motivation,
+        canonical=a.canonical,
+        via=a.via,
     )
 
 
@@ -570,6 +579,77 @@ def test_bad_input_names_the_field(doc, message):
         annotation_from_jsonld(doc)
 
 
+# --- provenance: canonical and via (model 3.3.7, protocol 5.1) -------------------------------
+
+CANONICAL = "urn:uuid:3b8a7c1e-0d1f-4c55-9a4e-1f2d3c4b5a69"
+
+
+def test_export_gives_canonical_and_via_one_as_a_string_several_as_a_list():
+    one = annotation_to_jsonld(replace(BASE, canonical=CANONICAL, via=("https://e.x/a/1",)))
+    two = annotation_to_jsonld(replace(BASE, via=("https://e.x/a/1", "https://e.x/a/2")))
+    neither = annotation_to_jsonld(BASE)
+
+    assert (one["canonical"], one["via"]) == (CANONICAL, "https://e.x/a/1")
+    assert two["via"] == ["https://e.x/a/1", "https://e.x/a/2"] and "canonical" not in two
+    assert "canonical" not in neither and "via" not in neither
+    assert [must_failures(doc) for doc in (one, two, neither)] == [[], [], []]
+
+
+@pytest.mark.parametrize(
+    ("fields", "canonical", "via"),
+    [
+        ({}, None, ()),
+        ({"canonical": CANONICAL}, CANONICAL, ()),
+        ({"canonical": [CANONICAL]}, CANONICAL, ()),  # the schemas allow a one-item array
+        ({"via": "https://e.x/a/1"}, None, ("https://e.x/a/1",)),
+        ({"via": ["https://e.x/a/1", "https://e.x/a/2"]}, None, ("https://e.x/a/1", "https://e.x/a/2")),
+    ],
+)  # fmt: skip
+def test_canonical_and_via_are_read(fields, canonical, via):
+    parsed = annotation_from_jsonld(minimal(**fields))
+
+    assert (parsed.canonical, parsed.via) == (canonical, via)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"canonical": "no iri"}, "canonical: expected an absolute IRI"),
+        ({"canonical": [CANONICAL, CANONICAL]}, "canonical: an annotation has one canonical IRI"),
+        ({"canonical": []}, "canonical: an annotation has one canonical IRI, got 0"),
+        ({"canonical": "https://e.x/" + "a" * MAX_IRI_CHARS}, "canonical: longer than 2,000"),
+        ({"id": "https://e.x/" + "a" * MAX_IRI_CHARS}, "id: longer than 2,000"),
+        ({"via": 5}, "via: expected an absolute IRI"),
+        ({"via": ["https://e.x/1", "relative/2"]}, r"via\[1\]: expected an absolute IRI"),
+        ({"via": ["https://e.x/1"] * (MAX_VIA + 1)}, f"via: at most {MAX_VIA} IRIs"),
+    ],
+)
+def test_bad_canonical_and_via_name_the_field(fields, message):
+    with pytest.raises(W3CError, match=message):
+        annotation_from_jsonld(minimal(**fields))
+
+
+def test_provenance_keeps_canonical_and_puts_the_id_first_in_via():
+    parsed = annotation_from_jsonld(
+        minimal(id="https://e.x/a/9", canonical=CANONICAL, via=["https://e.x/a/1", "https://e.x/a/9"])
+    )  # fmt: skip
+
+    assert provenance(parsed) == (CANONICAL, ("https://e.x/a/9", "https://e.x/a/1"))
+    assert provenance(annotation_from_jsonld(minimal())) == (None, ())
+    no_id = annotation_from_jsonld(minimal(via="https://e.x/a/1"))
+    assert provenance(no_id) == (None, ("https://e.x/a/1",))
+
+
+def test_a_minimal_container_with_its_own_iri_links_the_shared_pages():
+    doc = collection_to_jsonld(
+        id=f"{CONTAINER}?minimal=1", pages_of=CONTAINER, label="Rivers", total=25, page_size=10
+    )
+
+    assert doc["id"] == f"{CONTAINER}?minimal=1"
+    assert (doc["first"], doc["last"]) == (f"{CONTAINER}?page=0", f"{CONTAINER}?page=2")
+    assert must_failures(doc, "collection") == []
+
+
 def test_w3c_error_is_a_value_error():
     assert issubclass(W3CError, ValueError)
 
@@ -727,6 +807,8 @@ def annotations(draw) -> AnnotationData:
         created=draw(MOMENTS),
         modified=draw(MOMENTS),
         in_reply_to=parent,
+        canonical=draw(st.none() | SLUGS.map(lambda slug: f"urn:crux:{slug}")),
+        via=tuple(draw(st.lists(SLUGS.map(lambda slug: f"{SITE}elsewhere/{slug}"), max_size=3))),
     )
 
 

@@ -171,6 +171,8 @@ def _document(request, annotation: Annotation) -> dict:
         modified=annotation.updated_at,
         in_reply_to=reply_to,
         audience=audience,
+        canonical=annotation.canonical or None,
+        via=tuple(annotation.via),
     )
     return annotation_to_jsonld(data, generator=request.build_absolute_uri("/"))
 
@@ -211,7 +213,7 @@ class _ProtocolView(APIView):
     parser_classes = [JsonLdParser, GuardedJsonParser]
     renderer_classes = [JsonLdRenderer, JSONRenderer]
     allow = ""
-    vary = ("Accept", "Authorization")
+    vary: tuple[str, ...] = ("Accept", "Authorization")
     # JSON-LD documents, not serializers: left out of the OpenAPI schema (see README).
     schema = None
 
@@ -320,10 +322,14 @@ class AnnotationView(_ProtocolView):
         return annotation
 
     def check_unchanged(self, request, annotation: Annotation, parsed) -> None:
-        """PUT edits body, tags and motivation; the id and the target stay as they are."""
+        """PUT edits body, tags and motivation; the id, canonical and the target stay as they
+        are (left out, they are kept; `via` is the server's record and is kept as it is)."""
         iri = _annotation_iri(request, annotation.anchor.source_id, annotation.pk)
         if parsed.id is not None and parsed.id != iri:
             raise W3CError(f"id: {parsed.id} is not this annotation ({iri})")
+        if parsed.canonical is not None and parsed.canonical != annotation.canonical:
+            kept = annotation.canonical or "none"
+            raise W3CError(f"canonical: an annotation's canonical IRI cannot change (it is {kept})")
         moved = W3CError(
             "target: an annotation's target cannot be changed; delete it and create a new one"
         )
@@ -391,6 +397,7 @@ class ContainerView(_ProtocolView):
         total, size = stats["total"], page_size()
         iris, embed = _preferences(request)
         container = _container_iri(request, source.pk)
+        # The collection's IRI tells IRIs from descriptions (protocol 4.2); its pages hang off it.
         collection_id = f"{container}?iris=1" if iris else container
         label = f"Annotations on “{source.title}”"
         headers = {}
@@ -408,21 +415,24 @@ class ContainerView(_ProtocolView):
             if iris:
                 document["items"] = items
         else:
-            items = self.items(request, annotations, 0, size, iris) if embed else None
+            first = self.items(request, annotations, 0, size, iris) if embed else None
             document = collection_to_jsonld(
-                id=collection_id,
+                # The minimal container is another representation, so it has an IRI of its own.
+                id=collection_id if embed else _with_query(collection_id, "minimal=1"),
+                pages_of=collection_id,
                 label=label,
                 total=total,
                 page_size=size,
-                first_items=[] if iris and embed else items,
+                first_items=[] if iris and embed else first,
                 modified=stats["modified"],
             )
             if iris and embed:
-                document["first"]["items"] = items
+                document["first"]["items"] = first
             if request.headers.get("Prefer"):
                 headers["Preference-Applied"] = "return=representation"
-            if collection_id != request.build_absolute_uri():
-                headers["Content-Location"] = collection_id
+        # Protocol 4.2: the IRI of the representation returned, whatever the request's URL, query
+        # or Prefer header: a GET of it with no Prefer header answers this same document.
+        headers["Content-Location"] = document["id"]
         etag = _etag(document)
         headers["ETag"] = etag
         if _not_modified(request, etag):
@@ -442,7 +452,10 @@ class ContainerView(_ProtocolView):
             raise PermissionDenied("Sign in to annotate.")
         data = request.data
         parsed = annotation_from_jsonld(data)
-        visibility = _visibility(data, default=Annotation.Visibility.PRIVATE)
+        visibility = (
+            _visibility(data, default=Annotation.Visibility.PRIVATE)
+            or Annotation.Visibility.PRIVATE
+        )
         parent = None
         if parsed.in_reply_to is not None:
             parent = self.parent(request, source, parsed.in_reply_to)
@@ -497,8 +510,13 @@ def _visibility(data, *, default: str | None) -> str | None:
     return value
 
 
+def _with_query(iri: str, parameter: str) -> str:
+    return f"{iri}{'&' if '?' in iri else '?'}{parameter}"
+
+
 def _preferences(request) -> tuple[bool, bool]:
-    """(items as IRIs, embed the first page) from `?iris=1` and the Prefer header (4.2.1)."""
+    """(items as IRIs, embed the first page) from the Prefer header (4.2.1), or from `?iris=1`
+    and `?minimal=1`, the queries of the IRIs those representations are served at."""
     preferred: list[str] = []
     for quoted, bare in _INCLUDE.findall(request.headers.get("Prefer", "")):
         preferred += (quoted or bare).split()
@@ -506,7 +524,8 @@ def _preferences(request) -> tuple[bool, bool]:
     iris = request.GET.get("iris") == "1" or "PreferContainedIRIs" in names
     if "PreferContainedDescriptions" in names:
         iris = False
-    return iris, "PreferMinimalContainer" not in names
+    minimal = "PreferMinimalContainer" in names or request.GET.get("minimal") == "1"
+    return iris, not minimal
 
 
 def _page_number(value: str, total: int, size: int) -> int:

@@ -6,9 +6,11 @@ the Web Annotation Protocol (section 4). Every shape is checked in the tests aga
 Working Group's MUST assertions.
 
 Import: ``annotation_from_jsonld`` reads what real clients send (POST/PUT bodies, exported files)
-into a ``ParsedAnnotation``, and ``collection_items`` unpacks a file holding one annotation, a
-list, a page or a collection. Anything Crux cannot represent raises ``W3CError`` whose message
-starts with the offending field, so an API can hand it straight back to the client.
+into a ``ParsedAnnotation`` (``provenance`` says what to keep of its ``id``, ``canonical`` and
+``via`` when it is stored as a new annotation, Protocol section 5.1), and ``collection_items``
+unpacks a file holding one annotation, a list, a page or a collection. Anything Crux cannot
+represent raises ``W3CError`` whose message starts with the offending field, so an API can hand
+it straight back to the client.
 
 Pure functions over plain data: no Django, no database, no I/O.
 """
@@ -37,6 +39,9 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 # A Web Annotation nests a few levels (target, selector, refinedBy); a file of pages a few more.
 MAX_JSON_DEPTH = 64
+# Longest IRI kept from a client (canonical, via), and how many via IRIs one annotation keeps.
+MAX_IRI_CHARS = 2000
+MAX_VIA = 20
 # NUL cannot be stored in a PostgreSQL text column; a lone surrogate is not a character at all.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -68,6 +73,9 @@ class AnnotationData:
     modified: datetime
     in_reply_to: str | None = None
     audience: str | None = None
+    # The IRI the annotation is known by everywhere, and those of the copies it came from.
+    canonical: str | None = None
+    via: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,18 @@ class ParsedAnnotation:
     body: str
     tags: tuple[str, ...]
     motivation: str
+    canonical: str | None = None
+    via: tuple[str, ...] = ()
+
+
+def provenance(parsed: ParsedAnnotation) -> tuple[str | None, tuple[str, ...]]:
+    """(canonical, via) to store for ``parsed`` as a new annotation with an id of its own.
+
+    The Protocol (section 5.1) keeps ``canonical`` unchanged and moves a client's ``id`` into
+    ``via``, ahead of the ``via`` IRIs the document already had.
+    """
+    via = tuple(dict.fromkeys([parsed.id, *parsed.via] if parsed.id else parsed.via))
+    return parsed.canonical, via
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,6 +123,11 @@ def annotation_to_jsonld(a: AnnotationData, *, generator: str | None = None) -> 
     }
     if generator:
         doc["generator"] = {"id": _uri(generator), "type": "Software", "name": "Crux"}
+    if a.canonical:
+        doc["canonical"] = _uri(a.canonical)
+    if a.via:
+        via = [_uri(iri) for iri in a.via]
+        doc["via"] = via[0] if len(via) == 1 else via
     if a.audience:
         doc["audience"] = _uri(a.audience)
     bodies = _bodies(a)
@@ -121,15 +146,19 @@ def collection_to_jsonld(
     page_size: int,
     first_items: list[dict] | None = None,
     modified: datetime | None = None,
+    pages_of: str | None = None,
 ) -> dict[str, Any]:
     """The Protocol container: an LDP BasicContainer that is also an AnnotationCollection.
 
     ``first`` is the IRI of page 0, or that page embedded when ``first_items`` is given (the
     Protocol's PreferContainedDescriptions answer). An empty collection still links page 0,
-    which the server serves as an empty page, so clients never meet a dangling link.
+    which the server serves as an empty page, so clients never meet a dangling link. Page IRIs
+    extend ``pages_of`` (default ``id``): a representation with an IRI of its own, such as the
+    minimal container, shares its pages with the full one.
     """
     _check_paging(total, page_size)
     last = _last_page(total, page_size)
+    base = id if pages_of is None else pages_of
     doc: dict[str, Any] = {
         "@context": [ANNO_CONTEXT, LDP_CONTEXT],
         "id": _uri(id),
@@ -140,10 +169,10 @@ def collection_to_jsonld(
     if modified is not None:
         doc["modified"] = _timestamp(modified, "modified")
     if first_items is None:
-        doc["first"] = _page_iri(id, 0)
+        doc["first"] = _page_iri(base, 0)
     else:
-        doc["first"] = _page_core(id, 0, page_size, last, first_items)
-    doc["last"] = _page_iri(id, last)
+        doc["first"] = _page_core(base, 0, page_size, last, first_items)
+    doc["last"] = _page_iri(base, last)
     return doc
 
 
@@ -306,7 +335,9 @@ def annotation_from_jsonld(doc: dict | str | bytes) -> ParsedAnnotation:
         raise W3CError(f"document: expected a JSON object, got {_json_kind(data)}")
     _require_context(data)
     _require_type(data, "Annotation")
-    annotation_id = _optional_iri(data.get("id"), "id")
+    annotation_id = None if data.get("id") is None else _kept_iri(data["id"], "id")
+    canonical = _canonical(data.get("canonical"))
+    via = _via(data.get("via"))
     motivations = _motivations(data.get("motivation"))
     bodies = _read_bodies(data)
     replying = "replying" in motivations or bodies.replying
@@ -323,6 +354,8 @@ def annotation_from_jsonld(doc: dict | str | bytes) -> ParsedAnnotation:
         body=bodies.text,
         tags=bodies.tags,
         motivation=next((m for m in motivations if m in MOTIVATIONS), _DEFAULT_MOTIVATION),
+        canonical=canonical,
+        via=via,
     )
 
 
@@ -424,6 +457,32 @@ def _optional_iri(value: Any, path: str) -> str | None:
     if not _is_iri(value):
         raise W3CError(f"{path}: expected an absolute IRI, got {value!r}")
     return value
+
+
+def _kept_iri(value: Any, path: str) -> str:
+    iri = _required_iri(value, path)
+    if len(iri) > MAX_IRI_CHARS:
+        raise W3CError(f"{path}: longer than {MAX_IRI_CHARS:,} characters")
+    return iri
+
+
+def _canonical(value: Any) -> str | None:
+    # The model allows one canonical IRI; the conformance schemas accept it alone in an array.
+    if value is None:
+        return None
+    if isinstance(value, list):
+        if len(value) != 1:
+            raise W3CError(f"canonical: an annotation has one canonical IRI, got {len(value)}")
+        return _kept_iri(value[0], "canonical[0]")
+    return _kept_iri(value, "canonical")
+
+
+def _via(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        if len(value) > MAX_VIA:
+            raise W3CError(f"via: at most {MAX_VIA} IRIs, got {len(value)}")
+        return tuple(_kept_iri(iri, f"via[{index}]") for index, iri in enumerate(value))
+    return () if value is None else (_kept_iri(value, "via"),)
 
 
 def _require_context(data: dict) -> None:

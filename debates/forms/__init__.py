@@ -3,61 +3,74 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from .. import policy
+from ..formats.documents import Document, DocumentError, read_pasted, read_upload
 from ..models import Annotation, Debate, Evidence, Flag, Source
-from ..services import MAX_SOURCE_CHARS
+from ..services import MAX_SOURCE_CHARS, MAX_SOURCE_FILE_BYTES
 from ..services._base import MAX_CLAIM_CHARS
 from ..services.debates import MAX_DESCRIPTION_CHARS
+from .pickers import ClaimPickerWidget, Picker
 
-MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_SOURCE_FILE_BYTES
+_UPLOAD_TYPES = (
+    ".txt,.md,.markdown,.html,.htm,.pdf,.docx,text/plain,text/markdown,text/html,"
+    "application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
 
 
 class TextUploadForm(forms.Form):
-    """An article's text, uploaded as a file or pasted; cleaned_data["body"] is the text."""
+    """An article, uploaded as a file or pasted. cleaned_data["document"] is what was read
+    (debates.formats.documents.Document) and cleaned_data["body"] its text."""
 
     file = forms.FileField(
         label="Upload a file",
         required=False,
-        help_text="Plain text or markdown (.txt, .md), UTF-8, up to 4 MB.",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".txt,.md,.markdown,text/plain,text/markdown"}
+        help_text=(
+            "Text or markdown (.txt, .md, in any encoding), a web page (.html), a PDF with "
+            "selectable text (.pdf) or a Word document (.docx), up to 4 MB."
         ),
+        widget=forms.ClearableFileInput(attrs={"accept": _UPLOAD_TYPES}),
     )
     text = forms.CharField(
         label="…or paste the text",
         required=False,
         max_length=MAX_SOURCE_CHARS,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="Scraped encyclopedia text, plain paragraphs or markdown with # headings.",
+        help_text=(
+            "Scraped encyclopedia text, plain paragraphs, markdown with # headings, or a web "
+            "page's HTML."
+        ),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> Document | None:
         upload = self.cleaned_data.get("file")
         if not upload:
-            return ""
+            return None
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("The file is larger than 4 MB.")
-        raw = upload.read()
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(
-                "The file is not UTF-8 text. Save it as plain text (UTF-8) and try again."
-            ) from None
-        if "\x00" in text:
-            raise ValidationError(
-                "The file contains NUL bytes, so it is not plain text. Save it as plain text "
-                "(UTF-8) and try again."
+            return read_upload(
+                upload.read(),
+                name=upload.name or "",
+                content_type=upload.content_type or "",
+                max_chars=MAX_SOURCE_CHARS,
             )
-        return text
+        except DocumentError as error:
+            raise ValidationError(str(error)) from None
 
     def clean(self):
         data = super().clean()
-        file_text, pasted = data.get("file") or "", (data.get("text") or "").strip()
-        if file_text and pasted:
+        document, pasted = data.get("file"), (data.get("text") or "").strip()
+        if document and pasted:
             raise ValidationError("Upload a file or paste text, not both.")
-        if not file_text and not pasted and not self.errors:
+        if not document and not pasted and not self.errors:
             raise ValidationError("Upload a file or paste the article's text.")
-        data["body"] = file_text or data.get("text") or ""
+        if not document and pasted:
+            try:
+                document = read_pasted(data.get("text") or "", max_chars=MAX_SOURCE_CHARS)
+            except DocumentError as error:
+                raise ValidationError(str(error)) from None
+        data["document"] = document
+        data["body"] = document.text if document else ""
         return data
 
 
@@ -65,7 +78,10 @@ class SourceImportForm(TextUploadForm):
     title = forms.CharField(
         max_length=300,
         required=False,
-        help_text="Leave empty to take the title from the text's first line or # heading.",
+        help_text=(
+            "Leave empty to use the document's own: its first line or # heading, a web "
+            "page's title, a PDF's or Word document's title."
+        ),
     )
     author = forms.CharField(label="Author or origin", max_length=300, required=False)
     url = forms.URLField(
@@ -203,8 +219,15 @@ class CiteForm(SpanForm):
     MODES = [("attach", "Attach to an existing claim"), ("argue", "Propose a new argument")]
 
     mode = forms.ChoiceField(choices=MODES, initial="attach", widget=forms.RadioSelect)
-    claim = forms.TypedChoiceField(
-        label="Claim", coerce=int, choices=(), help_text="The claim this passage bears on."
+    # Chosen from the claim picker (templates/debates/_claim_picker.html): a search-as-you-type
+    # list of the claims of debates grounded in this source, not a <select> of all of them.
+    claim = forms.IntegerField(
+        label="Claim",
+        min_value=1,
+        widget=ClaimPickerWidget,
+        help_text="The claims of debates grounded in this source, those closest to the "
+        "selected words first; type to search them all.",
+        error_messages={"required": "Choose the claim this passage bears on."},
     )
     relation = forms.ChoiceField(
         label="The passage", choices=Evidence.Relation.choices, initial="supports"
@@ -222,20 +245,24 @@ class CiteForm(SpanForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, claims=(), **kwargs):
+    def __init__(self, *args, lookup=None, picker: Picker | None = None, **kwargs):
+        """`lookup(pk)`: the claim with that pk if the person may cite this source for it,
+        else None; `picker`: the claim picker's first choices and where it searches."""
         super().__init__(*args, **kwargs)
-        self.claims = {c.pk: c for c in claims}
-        groups: dict[str, list] = {}
-        for claim in claims:
-            label = f"{claim.get_kind_display().capitalize()}: {claim.text[:90]}"
-            groups.setdefault(claim.debate.title, []).append((claim.pk, label))
-        self.fields["claim"].choices = [("", "— choose a claim —"), *groups.items()]
+        self.lookup = lookup
+        self.fields["claim"].widget = ClaimPickerWidget(picker=picker)
 
     def clean(self):
         data = super().clean()
         claim_id = data.get("claim")
         if claim_id is not None:
-            data["claim_obj"] = self.claims.get(claim_id)
+            claim = self.lookup(claim_id) if self.lookup is not None else None
+            data["claim_obj"] = claim
+            if claim is None:
+                self.add_error(
+                    "claim",
+                    "Choose a claim you may cite this source for, in a debate grounded in it.",
+                )
         if data.get("mode") == "argue":
             if not (data.get("text") or "").strip():
                 self.add_error("text", "Write the argument.")

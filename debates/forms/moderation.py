@@ -11,6 +11,7 @@ from ..models import AuditEntry, Debate, Flag
 from ..services import MEMBER_ROLES
 from ..services._base import MAX_CLAIM_CHARS
 from ..services.debates import MAX_DESCRIPTION_CHARS
+from .pickers import ClaimPickerWidget, Picker
 
 REASON_HELP = "Its author reads this in their notification and on the claim."
 
@@ -49,19 +50,23 @@ class EditApproveForm(NoteForm):
 
 
 class MergeForm(NoteForm):
+    # Chosen with the claim picker (the closest claims first, a search for the rest); the
+    # queryset only checks the choice.
     target = forms.ModelChoiceField(
         label="Merge into",
         queryset=None,
-        empty_label="Choose the claim it repeats",
-        help_text="Its replies, evidence and cross-links move there; it is marked merged.",
+        widget=ClaimPickerWidget,
+        help_text="Claims of the same kind in this debate, those closest to this one first; "
+        "type to search them all. Its replies, evidence and cross-links move there; it is "
+        "marked merged.",
         error_messages={"required": "Choose the claim this one duplicates."},
     )
     field_order = ["target", "reason"]
 
-    def __init__(self, *args, targets, **kwargs):
+    def __init__(self, *args, targets, picker: Picker | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = targets
-        self.fields["target"].label_from_instance = lambda c: str(c)
+        self.fields["target"].widget = ClaimPickerWidget(picker=picker)
 
 
 class FlagResolveForm(NoteForm):

@@ -64,6 +64,18 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Web Annotation provenance, kept from what a client or an import file sent (protocol 5.1).
+    canonical = models.CharField(
+        max_length=2000,
+        blank=True,
+        default="",
+        help_text="The IRI the annotation is known by everywhere, kept as the client sent it.",
+    )
+    via = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="IRIs of the annotations this one was copied from (a client's own id first).",
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

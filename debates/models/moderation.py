@@ -80,6 +80,7 @@ class AuditEntry(models.Model):
         VERSION_REDACTED = "version_redacted", "redacted an earlier version"
         CLAIM_APPROVED = "claim_approved", "approved a claim"
         CLAIM_REJECTED = "claim_rejected", "rejected a claim"
+        CLAIM_RESUBMITTED = "claim_resubmitted", "resubmitted a rejected claim"
         CLAIM_MERGED = "claim_merged", "merged a duplicate"
         EDIT_APPROVED = "edit_approved", "approved an edit"
         EDIT_REJECTED = "edit_rejected", "rejected an edit"
@@ -130,7 +131,8 @@ class AuditEntry(models.Model):
 
 
 class Notification(models.Model):
-    """Tells a person what happened to something they contributed."""
+    """Tells a person what happened to something they contributed, or that someone
+    replied to their note, mentioned them or added them to a debate."""
 
     class Verb(models.TextChoices):
         APPROVED = "approved", "approved"
@@ -138,6 +140,9 @@ class Notification(models.Model):
         EDITED = "edited", "edited"
         ANSWERED = "answered", "answered"
         MERGED = "merged", "merged"
+        REPLIED = "replied", "replied"
+        MENTIONED = "mentioned", "mentioned"
+        ADDED = "added", "added"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -149,6 +154,10 @@ class Notification(models.Model):
     debate = models.ForeignKey(
         Debate, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # The note a reply or a mention is about: a person hears of one note once.
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     message = models.CharField(max_length=300)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -157,6 +166,14 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "annotation"],
+                condition=Q(annotation__isnull=False),
+                name="notification_once_per_note",
+                violation_error_message="This person has already been told about this note.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"To {self.recipient}: {self.message}"

@@ -132,6 +132,9 @@ class Passage(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     label = models.CharField(max_length=200, blank=True)
     section = models.CharField(max_length=300, blank=True, help_text="Section title, if any.")
+    page = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Page of the imported PDF on which it starts, if any."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

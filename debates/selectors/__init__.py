@@ -15,6 +15,8 @@ from .maps import (
     valid_parents,
     visible_children,
 )
+from .mentions import mention_candidates
+from .mine import MyClaim, MyDebate, my_debates
 from .sources import (
     annotation_debates,
     citable_claims,

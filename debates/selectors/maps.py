@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     class _EvidenceCount(TypedDict):
         evidence_count: int
+        pending_evidence_count: int
 
     # A claim as the map loads it: annotated with its published evidence count.
     CountedClaim = WithAnnotations[Claim, _EvidenceCount]
@@ -117,6 +118,18 @@ def _published_evidence() -> Q:
     return Q(evidence__status=Evidence.Status.PUBLISHED, evidence__deleted_at__isnull=True)
 
 
+def _pending_evidence(viewer, moderating: bool) -> Q | None:
+    """The proposed evidence a viewer may see counted on a claim: moderators all of it, an
+    author their own (so a proposal with its evidence does not read "0 evidence"); None
+    for anonymous readers, who see none."""
+    pending = Q(evidence__status=Evidence.Status.PROPOSED, evidence__deleted_at__isnull=True)
+    if moderating:
+        return pending
+    if viewer is not None and viewer.is_authenticated:
+        return pending & Q(evidence__author=viewer)
+    return None
+
+
 # Kept (with their reasons) but never drawn on a map.
 OFF_MAP = [Claim.Status.REJECTED, Claim.Status.WITHDRAWN, Claim.Status.MERGED]
 
@@ -156,19 +169,23 @@ MAP_FIELDS = (
 )
 
 
-def _map_claims(claims: QuerySet[Claim]) -> Iterator[Claim]:
-    """`claims` with their `MAP_FIELDS` and published evidence count, as model instances
+def _map_claims(claims: QuerySet[Claim], pending: Q | None = None) -> Iterator[Claim]:
+    """`claims` with their `MAP_FIELDS`, published evidence count and (`pending`: the
+    proposed evidence the viewer may see) pending evidence count, as model instances
     built straight from the rows: what `.only(*MAP_FIELDS)` gives (other fields load on
     access), without `Model.__init__`'s per-field work, which was most of loading a map of
     10,000 claims. Claim has no `__init__` of its own and no init signals to skip."""
-    names = (*MAP_FIELDS, "evidence_count")
-    rows = claims.annotate(
-        evidence_count=Count("evidence", filter=_published_evidence())
-    ).values_list(*names)
+    names: tuple[str, ...] = (*MAP_FIELDS, "evidence_count")
+    counts = {"evidence_count": Count("evidence", filter=_published_evidence())}
+    if pending is not None:
+        names = (*names, "pending_evidence_count")
+        counts["pending_evidence_count"] = Count("evidence", filter=pending)
+    rows = claims.annotate(**counts).values_list(*names)
     alias = claims.db
     new = Claim.__new__
     for row in rows:
         claim = new(Claim)
+        claim.__dict__["pending_evidence_count"] = 0
         claim.__dict__.update(zip(names, row, strict=True))
         claim._state = ModelState()
         claim._state.adding = False
@@ -184,7 +201,8 @@ def debate_map(*, debate: Debate, viewer) -> DebateMap:
     """
     moderating = policy.can_moderate(viewer, debate)
     claims = _map_claims(
-        _drawable(debate=debate, viewer=viewer, moderating=moderating).order_by("order", "pk")
+        _drawable(debate=debate, viewer=viewer, moderating=moderating).order_by("order", "pk"),
+        _pending_evidence(viewer, moderating),
     )
 
     nodes = {claim.id: MapNode(claim) for claim in claims}
@@ -393,7 +411,8 @@ def claim_subtree(*, claim: Claim, viewer, budget: int, root_level: int = 1) -> 
     rows = {
         c.pk: c
         for c in _map_claims(
-            drawable.filter(pk__in=_below_ids(claim.pk, drawn_depth)).order_by("order", "pk")
+            drawable.filter(pk__in=_below_ids(claim.pk, drawn_depth)).order_by("order", "pk"),
+            _pending_evidence(viewer, moderating),
         )
     }
     if claim.pk not in rows:  # gone since the shape was read

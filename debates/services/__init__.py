@@ -44,7 +44,7 @@ from .evidence import (
     evidence_revert,
 )
 from .flags import flag_add, flag_dismiss, flag_uphold
-from .members import MEMBER_ROLES, member_remove, member_set
+from .members import MEMBER_ROLES, member_grant, member_remove, member_set, member_ungrant
 from .notifications import notification_read, notifications_read_all
 from .review import (
     claim_approve,
@@ -55,10 +55,18 @@ from .review import (
     evidence_approve,
     evidence_reject,
 )
-from .sources import MAX_SOURCE_CHARS, anchor_reattach, source_import, source_revise
+from .sources import (
+    MAX_SOURCE_CHARS,
+    MAX_SOURCE_FILE_BYTES,
+    anchor_reattach,
+    source_import,
+    source_import_file,
+    source_revise,
+)
 
 __all__ = [
     "MAX_SOURCE_CHARS",
+    "MAX_SOURCE_FILE_BYTES",
     "MEMBER_ROLES",
     "SETTING_FIELDS",
     "STANCES",
@@ -100,11 +108,14 @@ __all__ = [
     "flag_dismiss",
     "flag_uphold",
     "kind_under",
+    "member_grant",
     "member_remove",
     "member_set",
+    "member_ungrant",
     "notification_read",
     "notifications_read_all",
     "quote_span",
     "source_import",
+    "source_import_file",
     "source_revise",
 ]

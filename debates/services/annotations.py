@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import policy
+from ..formats.w3c import provenance
 from ..models import (
     Annotation,
     AuditEntry,
@@ -16,7 +18,7 @@ from ..models import (
     Source,
     Tag,
 )
-from . import audit
+from . import audit, mentions
 from ._base import quote, require
 from .sources import anchor_build
 
@@ -87,11 +89,14 @@ def annotation_create(
     visibility: str = Annotation.Visibility.PRIVATE,
     debate: Debate | None = None,
     exact: str | None = None,
+    canonical: str = "",
+    via: Sequence[str] = (),
 ) -> Annotation:
     """A note on text[start:end] of the source's current revision.
 
     When `exact` is given (a client's quote), it must match the text at that span, so a
-    stale page cannot attach a note to the wrong words.
+    stale page cannot attach a note to the wrong words. `canonical` and `via` are a Web
+    Annotation's provenance IRIs, kept as given (see `annotation_from_w3c`).
     """
     require(policy.can_annotate(actor), "Log in to annotate.")
     require(policy.can_view_source(actor, source), "You cannot annotate a source you cannot read.")
@@ -117,13 +122,18 @@ def annotation_create(
         motivation=motivation,
         visibility=visibility,
         debate=debate,
+        canonical=canonical,
+        via=list(via),
     )
     _set_tags(annotation, tag_names)
+    mentions.note_notify(actor=actor, note=annotation)
     return annotation
 
 
 @transaction.atomic
-def annotation_reply(*, actor, parent: Annotation, body: str) -> Annotation:
+def annotation_reply(
+    *, actor, parent: Annotation, body: str, canonical: str = "", via: Sequence[str] = ()
+) -> Annotation:
     """A reply shares its parent's anchor, visibility and debate (a thread is one audience).
 
     The note replied to must be one the actor may see: for a reply, that asks about its
@@ -142,7 +152,7 @@ def annotation_reply(*, actor, parent: Annotation, body: str) -> Annotation:
     _check_annotation_fields(
         body=body, motivation="replying", visibility=root.visibility, debate=root.debate
     )
-    return Annotation.objects.create(
+    reply = Annotation.objects.create(
         anchor=root.anchor,
         parent=root,
         author=author,
@@ -150,7 +160,11 @@ def annotation_reply(*, actor, parent: Annotation, body: str) -> Annotation:
         motivation=Annotation.Motivation.REPLYING,
         visibility=root.visibility,
         debate=root.debate,
+        canonical=canonical,
+        via=list(via),
     )
+    mentions.note_notify(actor=actor, note=reply, replying_to=parent)
+    return reply
 
 
 @transaction.atomic
@@ -188,6 +202,7 @@ def annotation_update(
         for reply in annotation.replies.all():
             reply.visibility, reply.debate = visibility, debate
             reply.save(update_fields=["visibility", "debate", "updated_at"])
+    mentions.note_notify(actor=actor, note=annotation)  # those newly mentioned
     return annotation
 
 
@@ -304,14 +319,20 @@ def annotation_from_w3c(
     A reply (`parsed.in_reply_to`) needs `parent`, which the caller finds: the API resolves the
     IRI, an import maps the file's own ids. Visibility applies to thread roots; replies follow
     their thread. Field names lead every message (`target.selector.exact: …`, `body: …`).
+    As the Web Annotation Protocol asks (5.1), `canonical` is kept unchanged and the document's
+    own `id` is kept in `via`: the new annotation gets an IRI of its own.
     """
+    canonical, via = provenance(parsed)
+    canonical = canonical or ""
     if parsed.in_reply_to is not None:
         if parent is None or parent.anchor.source_id != source.pk:
             raise ValidationError(
                 f"target: {parsed.in_reply_to} is not an annotation on “{source.title}”."
             )
         try:
-            reply = annotation_reply(actor=actor, parent=parent, body=parsed.body)
+            reply = annotation_reply(
+                actor=actor, parent=parent, body=parsed.body, canonical=canonical, via=via
+            )
             _set_tags(reply, _clean_tags(parsed.tags))
         except ValidationError as error:
             raise ValidationError(f"body: {' '.join(error.messages)}") from error
@@ -341,6 +362,8 @@ def annotation_from_w3c(
             tags=parsed.tags,
             motivation=motivation,
             visibility=visibility,
+            canonical=canonical,
+            via=via,
         )
     except ValidationError as error:
         # The span is checked above, so what is left is about the body and its tags.
@@ -377,14 +400,16 @@ def annotation_hide(
 
 @transaction.atomic
 def annotation_restore(*, annotation: Annotation, actor) -> Annotation:
-    """Bring back a note its author deleted; logged in the note's debate, if it has one."""
-    if not policy.can_moderate_annotation(actor, annotation):
-        raise PermissionDenied("Only a moderator can restore a deleted note.")
+    """Bring back a note its author deleted: the author undoing it, or a moderator, whose act
+    is logged in the note's debate, if it has one."""
+    if not policy.can_restore_annotation(actor, annotation):
+        raise PermissionDenied("Only its author or a moderator can restore a deleted note.")
     if annotation.deleted_at is None:
         raise ValidationError("This note is not deleted.")
     annotation.deleted_at = None
     annotation.save(update_fields=["deleted_at", "updated_at"])
-    if annotation.debate_id is not None:
+    undo = annotation.author_id == actor.pk  # the author's own undo is no moderator's act
+    if annotation.debate_id is not None and not undo:
         audit.record(
             debate=cast(Debate, annotation.debate),
             actor=actor,

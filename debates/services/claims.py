@@ -305,6 +305,43 @@ def claim_text_save(
 
 
 @transaction.atomic
+def claim_resubmit(*, actor, claim: Claim, text: str, base_version: int) -> Claim:
+    """The author of a rejected claim changes its text and sends it back for review: it is
+    the claim's next version, pending again, with the same stale-form check as an edit.
+    The rejection and its reason stay in the claim's history and in the audit log."""
+    debate = claim.debate
+    current = _locked(claim)
+    require(
+        policy.can_resubmit_claim(actor, current, debate),
+        "Only its author can resubmit a rejected claim, while they may contribute here.",
+    )
+    if current.version != base_version:
+        raise EditConflict(current, base_version)
+    text = check_text(text)
+    if text == current.text:
+        raise ValidationError(
+            "Change the text before resubmitting it: this text was rejected as it stands."
+        )
+    check_pending_limit(user=actor, debate=debate)
+    old_text, reason = current.text, current.status_reason
+    current.text = text
+    current.version += 1
+    current.status = Claim.Status.PROPOSED
+    current.status_reason = ""
+    save_as(current, actor)
+    policy.forget_paths(debate, current)
+    audit.record_map_change(
+        debate=debate,
+        actor=actor,
+        action=AuditEntry.Action.CLAIM_RESUBMITTED,
+        claim=current,
+        summary=f"v{current.version}: “{short(old_text, 120)}” → “{short(text, 120)}”",
+        reason=f"Rejected because: {reason}" if reason else "",
+    )
+    return current
+
+
+@transaction.atomic
 def claim_reorder(*, actor, claim: Claim, direction: str) -> Claim:
     """Move a claim one place up or down among its siblings, renumbering them 1..n."""
     debate = claim.debate

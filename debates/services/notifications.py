@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from .. import policy
 from ..models import (
+    Annotation,
     Debate,
     Notification,
 )
@@ -22,9 +23,17 @@ log = logging.getLogger(__name__)
 
 
 def notify(
-    *, recipient, actor, verb: str, message: str, url: str = "", debate: Debate | None = None
+    *,
+    recipient,
+    actor,
+    verb: str,
+    message: str,
+    url: str = "",
+    debate: Debate | None = None,
+    annotation: Annotation | None = None,
 ) -> Notification | None:
-    """An in-app notification plus an email; None when there is nobody else to tell."""
+    """An in-app notification plus an email; None when there is nobody else to tell.
+    With `annotation` (a reply or a mention) the caller has asked who may read the note."""
     if recipient is None or (actor is not None and getattr(actor, "pk", None) == recipient.pk):
         return None
     if debate is not None and not policy.can_view_debate(recipient, debate):
@@ -36,6 +45,7 @@ def notify(
         actor=person(actor),
         verb=verb,
         debate=debate,
+        annotation=annotation,
         message=message[:300],
         url=url[:500],
     )

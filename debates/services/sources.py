@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db.models import Q
 
 from .. import anchoring, policy
 from ..formats.article import ArticleError, parse_article
+from ..formats.documents import DocumentError, page_finder, read_pasted, read_upload
 from ..models import (
     QUOTE_CONTEXT,
     Anchor,
@@ -23,6 +25,7 @@ from ..models import (
 from ._base import person, require
 
 MAX_SOURCE_CHARS = 2_000_000
+MAX_SOURCE_FILE_BYTES = 4 * 1024 * 1024
 # NUL cannot be stored in a PostgreSQL text column; a lone surrogate cannot be encoded.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -59,21 +62,29 @@ def anchor_build(*, revision: SourceRevision, start: int, end: int) -> Anchor:
 
 
 def passages_for_blocks(
-    *, source: Source, revision: SourceRevision, blocks, created_by, skip_existing: bool = False
+    *,
+    source: Source,
+    revision: SourceRevision,
+    blocks,
+    created_by,
+    skip_existing: bool = False,
+    pages: Sequence[tuple[int, int]] = (),
 ) -> int:
-    """A passage for each (block, section title); with skip_existing, only for new spans."""
+    """A passage for each (block, section title); with skip_existing, only for new spans.
+    `pages`: (offset, page number) pairs of an imported PDF, to note each passage's page."""
     taken: set[tuple[int, int]] = set()
     if skip_existing:
         taken = set(
             Anchor.objects.filter(source=source, revision=revision).values_list("start", "end")
         )
     anchors: list[Anchor] = []
-    meta: list[tuple[str, str, str]] = []
+    meta: list[tuple[str, str, str, int | None]] = []
+    page_at = page_finder(pages)
     for block, section_title in blocks:
         if (block.start, block.end) in taken:
             continue
         anchors.append(anchor_build(revision=revision, start=block.start, end=block.end))
-        meta.append((block.kind, block.label, section_title))
+        meta.append((block.kind, block.label, section_title, page_at(block.start)))
     anchors = Anchor.objects.bulk_create(anchors)
     Passage.objects.bulk_create(
         Passage(
@@ -82,9 +93,10 @@ def passages_for_blocks(
             kind=kind,
             label=label[:200],
             section=section_title[:300],
+            page=page,
             created_by=created_by,
         )
-        for anchor, (kind, label, section_title) in zip(anchors, meta, strict=True)
+        for anchor, (kind, label, section_title, page) in zip(anchors, meta, strict=True)
     )
     return len(anchors)
 
@@ -100,14 +112,25 @@ def source_import(
     licence: str = "",
     language: str = "en",
     visibility: str = Source.Visibility.PRIVATE,
+    pages: Sequence[tuple[int, int]] = (),
 ) -> Source:
-    """A new source from an article's text: its first revision and structural passages."""
+    """A new source from an article's text: its first revision and structural passages.
+
+    Text that is HTML (a page's source, pasted) is read as HTML, not kept as literal tags.
+    `pages`: (offset, page number) pairs when the text came from a PDF (see source_import_file).
+    """
     require(policy.can_import_source(actor), "Log in to import a source.")
     if visibility not in Source.Visibility.values:
         raise ValidationError("Choose whether the source is public or private.")
     created_by = person(actor)
     _check_source_text(text)
     _check_source_text(title)
+    if not pages:
+        try:
+            pasted = read_pasted(text, max_chars=MAX_SOURCE_CHARS)
+        except DocumentError as error:
+            raise ValidationError(str(error)) from error
+        text, title = pasted.text, title.strip() or pasted.title
     try:
         parsed = parse_article(text, title=title.strip() or None)
     except ArticleError as error:
@@ -132,8 +155,36 @@ def source_import(
     source.current_revision = revision
     source.save(update_fields=["current_revision"])
     blocks = [(block, section.title) for section in parsed.sections for block in section.blocks]
-    passages_for_blocks(source=source, revision=revision, blocks=blocks, created_by=created_by)
+    passages_for_blocks(
+        source=source, revision=revision, blocks=blocks, created_by=created_by, pages=pages
+    )
     return source
+
+
+def source_import_file(
+    *, actor, data: bytes, name: str = "", content_type: str = "", title: str = "", **fields
+) -> Source:
+    """A new source from an uploaded file: text or markdown in any common encoding, HTML, a
+    PDF with a text layer (each passage notes its page) or a Word .docx. `fields` are
+    source_import's author, url, licence, language and visibility."""
+    require(policy.can_import_source(actor), "Log in to import a source.")
+    if len(data) > MAX_SOURCE_FILE_BYTES:
+        raise ValidationError(
+            f"The file is larger than {MAX_SOURCE_FILE_BYTES // (1024 * 1024)} MB."
+        )
+    try:
+        document = read_upload(
+            data, name=name, content_type=content_type, max_chars=MAX_SOURCE_CHARS
+        )
+    except DocumentError as error:
+        raise ValidationError(str(error)) from error
+    return source_import(
+        actor=actor,
+        text=document.text,
+        title=title.strip() or document.title,
+        pages=document.pages,
+        **fields,
+    )
 
 
 @transaction.atomic

@@ -69,6 +69,8 @@ def claim_tools(context, claim: Claim, node=None) -> dict:
         "reply": can_reply,
         "stances": claim.kind != Claim.Kind.ISSUE,
         "edit": policy.can_edit_claim(user, claim, debate),
+        "resubmit": claim.status == Claim.Status.REJECTED
+        and policy.can_resubmit_claim(user, claim, debate),
         "restructure": live and can_restructure and claim.parent_id,
         "reorder": live and can_restructure,
         "evidence": policy.can_attach_evidence(user, claim, debate),

@@ -12,9 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import policy, selectors, services
+from .. import policy, services
 from ..forms import AnnotationEditForm, AnnotationForm, CiteForm, FlagForm, ReplyForm
-from ..models import Annotation, Source
+from ..models import Annotation, Debate, Flag, Source
+from ..selectors import pickers
+from ..selectors.notes import note_thread
+from .pickers import cite_picker, query_of
+
+# The session key naming the note just deleted, for the reader's "Undo" without JavaScript.
+UNDO_KEY = "crux_undo_note"
 
 
 def _reader_url(source_id: int, fragment: str = "") -> str:
@@ -46,12 +52,54 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
+def note_defaults(debates: list[Debate]) -> dict:
+    """A new note's audience: the members of the first debate grounded in the source that
+    the person belongs to, if there is one; else private (the form's own default)."""
+    if not debates:
+        return {}
+    return {"visibility": Annotation.Visibility.DEBATE, "debate": debates[0].pk}
+
+
+def _cite_form(request: HttpRequest, source: Source, data=None, **kwargs) -> CiteForm:
+    viewer = request.user
+    return CiteForm(
+        data,
+        source=source,
+        prefix="cite",
+        lookup=lambda pk: pickers.citable_claim(source=source, viewer=viewer, pk=pk),
+        **kwargs,
+    )
+
+
+def reader_forms(request: HttpRequest, source: Source) -> dict:
+    """The reader's forms for a signed-in person: the note (with its default audience),
+    the highlight, and the cite form when they may cite this source in a debate grounded in
+    it. Its claim picker is filled once words are selected, so this reads no claims."""
+    viewer = request.user
+    number = source.current_revision.number
+    debates = pickers.grounded_debates(source=source, viewer=viewer)
+    context = {
+        "annotation_form": AnnotationForm(
+            source=source,
+            debates=debates,
+            initial={"revision": number, **note_defaults(debates)},
+            prefix="note",
+        ),
+        "flag_reasons": Flag.Reason.choices,
+    }
+    if pickers.can_cite_from(source=source, viewer=viewer):
+        picker = cite_picker(request, source, waiting=True)
+        initial = {"revision": number}
+        context["cite_form"] = _cite_form(request, source, initial=initial, picker=picker)
+    return context
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def annotation_new(request: HttpRequest, pk: int) -> HttpResponse:
     """POST from the reader's selection form; GET is the no-script page for one passage."""
     source = _source_for(request, pk)
-    debates = selectors.annotation_debates(viewer=request.user)
+    debates = pickers.grounded_debates(source=source, viewer=request.user)
     if request.method == "POST":
         form = AnnotationForm(request.POST, source=source, debates=debates, prefix="note")
         if form.is_valid():
@@ -83,7 +131,12 @@ def annotation_new(request: HttpRequest, pk: int) -> HttpResponse:
         if not 0 <= start < end <= len(revision.text):
             raise Http404("That passage is not in this source.")
         form = AnnotationForm(
-            initial={"start": start, "end": end, "revision": revision.number},
+            initial={
+                "start": start,
+                "end": end,
+                "revision": revision.number,
+                **note_defaults(debates),
+            },
             source=source,
             debates=debates,
             prefix="note",
@@ -91,11 +144,13 @@ def annotation_new(request: HttpRequest, pk: int) -> HttpResponse:
         status = 200
     span = _span_preview(source, form)
     context = {"source": source, "form": form, "quote": span}
-    claims = selectors.citable_claims(source=source, viewer=request.user)
-    if claims and not form.is_bound:
-        context["cite_form"] = CiteForm(
-            source=source, claims=claims, initial=form.initial, prefix="cite"
-        )
+    if not form.is_bound and pickers.can_cite_from(source=source, viewer=request.user):
+        # The claim picker; its search box submits the page's GET form (?q=) without script.
+        query = query_of(request)
+        picker = cite_picker(request, source, like=span, query=query, search_form="claim-search")
+        initial = {k: form.initial[k] for k in ("start", "end", "revision")}
+        context["cite_form"] = _cite_form(request, source, initial=initial, picker=picker)
+        context["claim_query"] = query
     return render(request, "debates/annotation_new.html", context, status=status)
 
 
@@ -135,7 +190,11 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = _annotation_for(request, pk)
     if not policy.can_edit_annotation(request.user, annotation):
         raise PermissionDenied("Only its author can edit a note.")
-    debates = selectors.annotation_debates(viewer=request.user)
+    # The debates grounded in the note's source (and the one it is addressed to, if another).
+    source = annotation.anchor.source
+    debates = pickers.grounded_debates(source=source, viewer=request.user)
+    if annotation.debate is not None and annotation.debate not in debates:
+        debates.append(annotation.debate)
     initial = {
         "body": annotation.body,
         "tags": " ".join(t.name for t in annotation.tags.all()),
@@ -174,22 +233,46 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The note's "Delete" asks first (a <details> in the note, no script needed), then
+    offers "Undo": in place with htmx, else at the top of the reader's notes."""
     annotation = _annotation_for(request, pk)
     services.annotation_delete(actor=request.user, annotation=annotation)
-    messages.success(request, "Your note is deleted. A moderator can restore it if needed.")
-    return redirect(_reader_url(annotation.anchor.source_id))
+    if request.htmx:
+        return render(request, "debates/_note_deleted.html", {"note": annotation})
+    request.session[UNDO_KEY] = annotation.pk
+    messages.success(request, "Your note is deleted.", extra_tags="undo")
+    return redirect(_reader_url(annotation.anchor.source_id, "notes-title"))
+
+
+def _restorable(request: HttpRequest, pk: int) -> Annotation:
+    """The note to restore: one the person may see, or their own deleted one (404 else)."""
+    annotation = get_object_or_404(
+        Annotation.objects.select_related("anchor__source", "debate", "author", "parent__debate"),
+        pk=pk,
+    )
+    own = request.user.is_authenticated and annotation.author_id == request.user.pk
+    if not (own or policy.can_view_annotation(request.user, annotation)):
+        raise Http404("No such annotation.")
+    return annotation
 
 
 @login_required
 @require_POST
 def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = _annotation_for(request, pk)
+    """A moderator's restore, or the author's "Undo" right after deleting."""
+    annotation = _restorable(request, pk)
     try:
-        # Checks policy (403) and records the act in the debate's audit log.
+        # Checks policy (403) and records a moderator's act in the debate's audit log.
         services.annotation_restore(annotation=annotation, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        if request.session.get(UNDO_KEY) == annotation.pk:
+            del request.session[UNDO_KEY]
+        if request.htmx:
+            thread = note_thread(annotation=annotation, viewer=request.user)
+            context = {"thread": thread, "note": annotation, "flag_reasons": Flag.Reason.choices}
+            return render(request, "debates/_thread.html", context)
         messages.success(request, "The note is restored.")
     return redirect(_reader_url(annotation.anchor.source_id, f"note-{annotation.pk}"))
 
@@ -240,8 +323,7 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cite(request: HttpRequest, pk: int) -> HttpResponse:
     source = _source_for(request, pk)
-    claims = selectors.citable_claims(source=source, viewer=request.user)
-    form = CiteForm(request.POST, source=source, claims=claims, prefix="cite")
+    form = _cite_form(request, source, request.POST)
     if not form.is_valid():
         messages.error(request, f"Nothing was cited: {_form_errors(form)}")
         return redirect(_reader_url(source.pk))

@@ -6,7 +6,7 @@ returns just the form, loaded into a panel under the claim; a successful POST re
 refreshed `#map-tree`, and a refused one returns the form again (400, or 409 for a stale
 edit) retargeted into the same panel.
 
-The thirteen edit views have one shape: `@edit_view(load)` loads the debate and the object
+The fourteen edit views have one shape: `@edit_view(load)` loads the debate and the object
 (404 when the viewer may not see it); the view builds its form and returns an `Edit` (what
 the form shows, the one service call it makes, and who may have the form); `_run` shows it
 or calls the service, turning refusals into statuses with `errors.form_status`.
@@ -367,6 +367,53 @@ def _conflict(
         "panel_id": _panel(current),
     }
     return _form_response(request, context, status=409, fragment=CONFLICT)
+
+
+# --- resubmit a rejected claim ---------------------------------------------------------
+
+
+@edit_view(_claim_for)
+def claim_resubmit(request: HttpRequest, debate: Debate, claim: Claim) -> Edit:
+    """Its author edits a rejected claim, the moderator's reason in view, and sends it
+    back for review (`services.claim_resubmit`)."""
+    form = edit_forms.ClaimEditForm(
+        _data(request), initial={"text": claim.text, "version": claim.version}
+    )
+
+    def page():
+        return {
+            "claim": claim,
+            "action": reverse("debates:claim_resubmit", args=[debate.slug, claim.pk]),
+            "heading": "Edit and resubmit",
+            "rejected_reason": claim.status_reason or "The moderator gave no reason.",
+            "intro": (
+                f"Saving makes version {claim.version + 1} and sends it back to the "
+                "moderators, who review it again."
+            ),
+            "submit": "Resubmit for review",
+            "panel_id": _panel(claim),
+        }
+
+    def write(data):
+        services.claim_resubmit(
+            actor=request.user, claim=claim, text=data["text"], base_version=data["version"]
+        )
+        return "Your claim is resubmitted; a moderator will review it again.", claim
+
+    def done(message, _claim):
+        if request.htmx:
+            return _done(request, debate, message, claim)
+        messages.success(request, message)
+        return redirect(_next_url(request) or claim.get_absolute_url())
+
+    return Edit(
+        form,
+        page,
+        write,
+        allowed=lambda: policy.can_resubmit_claim(request.user, claim, debate),
+        refusal="Only its author can resubmit a rejected claim, while they may contribute here.",
+        done=done,
+    )
 
 
 # --- restructure -----------------------------------------------------------------------

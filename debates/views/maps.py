@@ -7,16 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from .. import policy, selectors, services
-from ..forms import AnnotationForm, CiteForm, DebateForm, SourceImportForm
+from ..forms import DebateForm, SourceImportForm
 from ..models import Claim, Debate, Flag, Source
 from ..reader import BlockPassage, Highlight, build_sections
 from ..selectors import maps as selectors_maps
 from ..selectors.sources import sources_visible_to
+from .annotations import reader_forms
 
 
 def _debate_for(request: HttpRequest, slug: str) -> Debate:
@@ -28,13 +30,17 @@ def _debate_for(request: HttpRequest, slug: str) -> Debate:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The public debates and recent activity; a signed-in person sees their own debates
+    ("My debates") where others read the introduction."""
+    user = request.user
     return render(
         request,
         "debates/home.html",
         {
             "debates": selectors.public_debates()[:24],
-            "activity": selectors.recent_activity(viewer=request.user),
-            "sources": sources_visible_to(request.user).order_by("-created_at")[:5],
+            "activity": selectors.recent_activity(viewer=user),
+            "sources": sources_visible_to(user).order_by("-created_at")[:5],
+            "mine": selectors.my_debates(user=user) if user.is_authenticated else [],
         },
     )
 
@@ -70,10 +76,14 @@ def map_context(request: HttpRequest, debate: Debate) -> dict:
 def render_map_tree(
     request: HttpRequest, debate: Debate, status: int = 200, *, flash: dict | None = None
 ) -> HttpResponse:
-    """The map's tree alone (`#map-tree`), for htmx swaps after an edit or a live update.
+    """The map's tree alone (`#map-tree`), for htmx swaps after an edit or a live update,
+    with the header's counts swapped out of band (an added claim changes them).
     `flash` ({"claim_id", "message"}) shows what was just done right under that claim."""
     context = {**map_context(request, debate), "flash": flash}
-    return render(request, "debates/map.html#tree", context, status=status)
+    response = render(request, "debates/map.html#tree", context, status=status)
+    counts = render_to_string("debates/map.html#counts", {**context, "oob": True}, request)
+    response.content += counts.encode()
+    return response
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -180,10 +190,12 @@ def source_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        document = data["document"]
         try:
             source = services.source_import(
-                text=data["body"],
-                title=data["title"],
+                text=document.text,
+                title=data["title"] or document.title,
+                pages=document.pages,
                 author=data["author"],
                 url=data["url"],
                 licence=data["licence"],
@@ -197,9 +209,6 @@ def source_new(request: HttpRequest) -> HttpResponse:
             return redirect(source)
     status = 400 if form.errors else 200
     return render(request, "debates/source_new.html", {"form": form}, status=status)
-
-
-READER_CITE_CLAIMS = 200  # claims in the reader's cite picker
 
 
 def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
@@ -275,7 +284,9 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         for mark in notes.marks
     ]
     block_passages = {
-        (rp.start, rp.end): BlockPassage(rp.passage.pk, rp.cite_count, rp.passage.pk == selected)
+        (rp.start, rp.end): BlockPassage(
+            rp.passage.pk, rp.cite_count, rp.passage.pk == selected, rp.passage.page
+        )
         for rp in data["passages"]
         if rp.passage.kind in ("paragraph", "list_item")
     }
@@ -294,23 +305,9 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx and request.htmx.target == "citations":
         return render(request, "debates/reader.html#citations", context)
     if viewer.is_authenticated:
-        debates = selectors.annotation_debates(viewer=viewer)
-        initial = {"revision": revision.number}
-        context["annotation_form"] = AnnotationForm(
-            source=source, debates=debates, initial=initial, prefix="note"
-        )
-        # The picker lists at most READER_CITE_CLAIMS claims (grounded debates first): a
-        # select of thousands of options took seconds to render.
-        claims = selectors.citable_claims(
-            source=source, viewer=viewer, limit=READER_CITE_CLAIMS + 1
-        )
-        context["cite_claims_capped"] = len(claims) > READER_CITE_CLAIMS
-        claims = claims[:READER_CITE_CLAIMS]
-        if claims:
-            context["cite_form"] = CiteForm(
-                source=source, claims=claims, initial=initial, prefix="cite"
-            )
-        context["flag_reasons"] = Flag.Reason.choices
+        # The note, highlight and cite forms (views/annotations.py); the cite form's claim
+        # picker is filled once words are selected, so no claim is read here.
+        context.update(reader_forms(request, source))
     # Web Annotation Protocol discovery: this source's annotation container, in a Link header
     # and in the page's <head>.
     annotation_service = request.build_absolute_uri(

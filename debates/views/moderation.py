@@ -45,6 +45,7 @@ from ..models import Annotation, AuditEntry, Claim, ClaimEdit, Debate, Evidence,
 from ..selectors import moderation as queues
 from ..selectors.history import word_diff
 from .maps import _debate_for
+from .pickers import as_int, merge_picker, query_of
 
 AUDIT_PAGE_SIZE = 50
 
@@ -187,6 +188,7 @@ class Act:
     run: Callable  # (obj, actor, cleaned_data) -> None
     done: str  # the outcome line; "{text}" is the item's short text
     danger: bool = False
+    searchable: bool = False  # its form takes `query`, the picker's search (?q=)
 
 
 def _plain(form_class):
@@ -230,11 +232,22 @@ ACTS: dict[tuple[str, str], Act] = {
     ("claim", "merge"): Act(
         "Merge as a duplicate",
         _load_claim,
-        lambda data, obj: MergeForm(data, targets=selectors.merge_targets(claim=obj)),
+        # The claim picker: the closest claims first, `query` (?q=) searching the rest.
+        lambda data, obj, query="": MergeForm(
+            data,
+            targets=selectors.merge_targets(claim=obj),
+            picker=merge_picker(
+                obj,
+                query=query,
+                selected=as_int((data or {}).get("target")),
+                search_form=f"merge-{obj.pk}-search",
+            ),
+        ),
         lambda obj, actor, data: services.claim_merge(
             claim=obj, target=data["target"], actor=actor, reason=data["reason"]
         ),
         "Merged as a duplicate: {text}",
+        searchable=True,
     ),
     ("edit", "approve"): Act(
         "Approve this edit",
@@ -321,18 +334,25 @@ def queue_act(request: HttpRequest, slug: str, kind: str, pk: int, act: str) -> 
         raise Http404("No such moderation action.")
     obj = spec.load(debate, pk)
     queue_url = reverse("debates:queue", args=[debate.slug])
-    form = spec.form(request.POST if request.method == "POST" else None, obj)
+    data = request.POST if request.method == "POST" else None
+    if spec.searchable:
+        form = spec.form(data, obj, query=query_of(request))
+    else:
+        form = spec.form(data, obj)
     # Several forms can be open in one queue page: keep their ids apart.
     form.auto_id = f"id_{kind}{obj.pk}_{act}_%s"
     status = 400 if posted else 200
     if posted and form.is_valid():
         try:
-            spec.run(obj, request.user, form.cleaned_data)
+            result = spec.run(obj, request.user, form.cleaned_data)
         except DOMAIN_ERRORS as error:
             form.add_error(None, _refusal(error))
             status = form_status(error)
         else:
-            done = spec.done.format(text=_item_text(kind, obj))
+            # What the service returns reads as it is now ("edit, then approve" changed
+            # the text); `obj` is as it was loaded.
+            shown = result if isinstance(result, type(obj)) else obj
+            done = spec.done.format(text=_item_text(kind, shown))
             if request.htmx:
                 response = render(
                     request,
@@ -557,7 +577,7 @@ def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     form = MemberRoleForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Choose moderator, contributor or viewer.")
+            raise ValidationError("Choose moderator, contributor, viewer or reader.")
         services.member_set(
             debate=debate,
             actor=request.user,

@@ -9,12 +9,13 @@ from debates import policy, services
 
 class Command(BaseCommand):
     help = (
-        "Import a plain-text or markdown article as a new source. "
+        "Import an article (.txt or .md in any encoding, .html, .pdf with text, .docx) as a "
+        "new source. "
         "Prints the new source's reader URL path on the last line."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="A UTF-8 text or markdown file.")
+        parser.add_argument("path", help="A text, markdown, HTML, PDF or Word (.docx) file.")
         parser.add_argument("--title", default="", help="Use this title instead of the text's.")
         parser.add_argument("--author", default="", help="Author or origin.")
         parser.add_argument("--url", default="", help="Where the text comes from.")
@@ -30,14 +31,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No user called {user!r}.")
         file = Path(path)
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
+            data = file.read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
             raise CommandError(f"No such file: {path}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path} is not UTF-8 text.") from None
         try:
-            source = services.source_import(
-                actor=actor, text=text, title=title, author=author, url=url
+            source = services.source_import_file(
+                actor=actor, data=data, name=file.name, title=title, author=author, url=url
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
