@@ -48,23 +48,32 @@ def source_reader(*, source: Source, viewer, selected: int | None = None) -> dic
     """The current revision, its passages with citation counts, and who cites `selected`.
 
     Counts only citations the viewer may see: published evidence on visible claims (none
-    under a deleted or rejected claim) in debates the viewer may open. Four queries
+    under a deleted or rejected claim) in debates the viewer may open. Five queries
     whatever the source's size.
     """
     revision: SourceRevision | None = source.current_revision
     visible_debates = debates_visible_to(viewer).values("pk")
-    cited = Q(
-        evidence__deleted_at__isnull=True,
-        evidence__status=Evidence.Status.PUBLISHED,
-        evidence__claim__debate__in=visible_debates,
-    ) & policy.visible_claims_q(viewer, prefix="evidence__claim__")
     passages = (
         Passage.objects.filter(source=source, anchor__revision=revision, anchor__status="anchored")
         .select_related("anchor")
-        .annotate(cite_count=Count("evidence", filter=cited, distinct=True))
         .order_by("anchor__start", "-anchor__end")
     )
-    reader_passages = [ReaderPassage(p, p.cite_count) for p in passages]
+    # The counts in a query of their own, grouped by passage id alone: counted beside the
+    # passages' wide rows, PostgreSQL sorted every citation with them (12 MB on disk for a
+    # source cited 18,000 times).
+    counts = dict(
+        Evidence.objects.filter(
+            passage__source=source,
+            deleted_at__isnull=True,
+            status=Evidence.Status.PUBLISHED,
+            claim__debate__in=visible_debates,
+        )
+        .filter(policy.visible_claims_q(viewer, prefix="claim__"))
+        .order_by()
+        .values_list("passage_id")
+        .annotate(n=Count("pk"))
+    )
+    reader_passages = [ReaderPassage(p, counts.get(p.pk, 0)) for p in passages]
     citations: list[Evidence] = []
     selected_passage = None
     if selected is not None:
