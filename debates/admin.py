@@ -76,7 +76,7 @@ class DebateAdmin(admin.ModelAdmin):
     list_filter = ("visibility", "contribution_mode")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
-    raw_id_fields = ("owner",)
+    raw_id_fields = ("owner", "copied_from")
     filter_horizontal = ("sources",)
     inlines = [MembershipInline]
 

@@ -412,6 +412,13 @@ def can_manage_debate(user: Person, debate: Debate) -> bool:
     return user.is_staff or role_in(user, debate) == Membership.Role.OWNER
 
 
+def can_copy_debate(user: Person, debate: Debate) -> bool:
+    """Copy a map as a template into new debates (one per class, group or student): its
+    owner, its moderators and site staff. The copy is theirs to give away; readers and
+    contributors may not take a map's content elsewhere."""
+    return user.is_authenticated and can_moderate(user, debate)
+
+
 def moderated_debates_q(user: Person) -> Q:
     """A filter for the debates whose queue a person works (owner, moderator, or staff)."""
     if not user.is_authenticated:
@@ -442,6 +449,7 @@ def can(user: Person, action: str, debate: Debate, target=None) -> bool:
         "flag": lambda: can_flag(user, debate),
         "view_audit": lambda: can_view_audit(user, debate),
         "manage": lambda: can_manage_debate(user, debate),
+        "copy": lambda: can_copy_debate(user, debate),
     }
     if action not in checks:
         raise ValueError(f"Unknown action {action!r}; known: {', '.join(sorted(checks))}")

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from .views import (
     annotations,
+    copies,
     editing,
     graphs,
     history,
@@ -103,6 +104,7 @@ urlpatterns = [
     path(f"{claim}merge-targets/", pickers.merge_picker_view, name="merge_picker"),
     path("debates/<slug:slug>/audit/", moderation.audit_log, name="audit"),
     path("debates/<slug:slug>/settings/", moderation.debate_settings, name="debate_settings"),
+    path("debates/<slug:slug>/copy/", copies.debate_copy, name="debate_copy"),
     path(members, moderation.member_add, name="member_add"),
     path(f"{members}<int:user_id>/role/", moderation.member_role, name="member_role"),
     path(f"{members}<int:user_id>/remove/", moderation.member_remove, name="member_remove"),

@@ -102,6 +102,9 @@ TABLE: list[tuple[str, str | None, str, str, set[str]]] = [
     ("flag", None, "reviewed", "public", SIGNED_IN),
     ("flag", None, "reviewed", "private", MEMBERS),
     ("manage", None, "reviewed", "public", {"owner", "staff"}),
+    # Copying a map as a template (one copy per class, group or student): its keepers.
+    ("copy", None, "reviewed", "public", MODERATORS),
+    ("copy", None, "open", "private", MODERATORS),
 ]
 
 CASES = [

@@ -60,6 +60,11 @@ class Debate(models.Model):
     )
     contribution_mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.REVIEWED)
     sources = models.ManyToManyField(Source, related_name="debates", blank=True)
+    # The template map this one was copied from (`services.debate_copy`); the copy is
+    # independent of it, and outlives it.
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -99,6 +99,7 @@ class AuditEntry(models.Model):
         MEMBER_CHANGED = "member_changed", "changed a member's role"
         MEMBER_REMOVED = "member_removed", "removed a member"
         SETTINGS_CHANGED = "settings_changed", "changed the debate's settings"
+        DEBATE_COPIED = "debate_copied", "made this map as a copy"
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="audit_entries")
     actor = models.ForeignKey(

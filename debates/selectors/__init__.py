@@ -2,6 +2,7 @@
 HTML), and run a fixed number of queries whatever the size of what they read."""
 
 from .activity import claims_by_author, debates_visible_to, public_debates, recent_activity
+from .copies import copy_origin
 from .maps import (
     OFF_MAP,
     DebateMap,
@@ -35,6 +36,7 @@ __all__ = [
     "citable_claims",
     "claim_detail",
     "claims_by_author",
+    "copy_origin",
     "debate_map",
     "debates_visible_to",
     "last_saved_by",

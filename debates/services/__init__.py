@@ -35,6 +35,7 @@ from .claims import (
     claim_version_redact,
     kind_under,
 )
+from .copies import debate_copies, debate_copy
 from .debates import SETTING_FIELDS, debate_create, debate_update
 from .evidence import (
     argument_with_evidence_add,
@@ -97,6 +98,8 @@ __all__ = [
     "claim_revert",
     "claim_unlink",
     "claim_version_redact",
+    "debate_copies",
+    "debate_copy",
     "debate_create",
     "debate_update",
     "evidence_approve",

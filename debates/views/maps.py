@@ -62,6 +62,7 @@ def map_context(request: HttpRequest, debate: Debate) -> dict:
         "debate": debate,
         "map": the_map,
         "sources": debate.sources.all(),
+        "copied_from": selectors.copy_origin(debate=debate, viewer=user),
         "can": {
             "moderate": policy.can_moderate(user, debate),
             "restructure": policy.can_restructure(user, debate),
@@ -69,6 +70,7 @@ def map_context(request: HttpRequest, debate: Debate) -> dict:
             "add_issue": policy.can_add_claim(user, debate),
             "audit": policy.can_view_audit(user, debate),
             "manage": policy.can_manage_debate(user, debate),
+            "copy": policy.can_copy_debate(user, debate),
         },
     }
 
