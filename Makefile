@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # What `make lint` type-checks with mypy; widen it as modules become clean.
-MYPY_PATHS := debates/services debates/selectors debates/policy.py debates/formats debates/errors.py
+MYPY_PATHS := debates/services debates/selectors debates/policy.py debates/formats debates/errors.py \
+	classes/services classes/selectors classes/policy.py
 
 .PHONY: demo test lint format serve serve-asgi migrate clean bench bench-extra load
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from debates.selectors import claims_by_author
@@ -12,11 +13,25 @@ from . import services
 from .forms import EmailChangeForm, ProfileForm, SignUpForm
 from .models import User
 
+# Where to go once a new account is confirmed (a class's join link, say), kept in the
+# session of the browser that signed up.
+AFTER_SIGNUP = "crux_after_signup"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    after = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect("debates:home")
+        return redirect(after or "debates:home")
     form = SignUpForm(request.POST) if request.method == "POST" else SignUpForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -32,8 +47,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
+            if after:
+                request.session[AFTER_SIGNUP] = after
             return redirect("accounts:signup_sent")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": after})
 
 
 def signup_sent(request: HttpRequest) -> HttpResponse:
@@ -55,8 +72,11 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
     if request.method == "GET":
         return render(request, "accounts/signup_confirm.html", {"person": user})
+    after = request.session.pop(AFTER_SIGNUP, "")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, f"Welcome to Crux, {user.public_name}.")
+    if after and url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()}):
+        return redirect(after)
     return redirect("debates:home")
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "debates",
+    "classes",
 ]
 
 MIDDLEWARE = [

@@ -215,14 +215,14 @@ def contribution_status(user: Person, debate: Debate) -> str | None:
 
     Owners, moderators and staff publish directly, even in closed debates (they keep the
     map). Contributors publish unless the debate is closed. Viewers publish in open
-    debates and propose in reviewed ones. Outsiders and anonymous people cannot add.
+    debates and propose in reviewed ones. Readers, outsiders and anonymous people cannot add.
     """
     if not user.is_authenticated:
         return None
     role = role_in(user, debate)
     if role in MODERATING_ROLES or user.is_staff:
         return Claim.Status.PUBLISHED
-    if role is None or debate.contribution_mode == Debate.Mode.CLOSED:
+    if role in (None, Membership.Role.READER) or debate.contribution_mode == Debate.Mode.CLOSED:
         return None
     if role == Membership.Role.CONTRIBUTOR or debate.contribution_mode == Debate.Mode.OPEN:
         return Claim.Status.PUBLISHED

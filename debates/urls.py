@@ -14,6 +14,7 @@ from .views import (
     mine,
     moderation,
     pickers,
+    present,
     revisions,
     search,
 )
@@ -35,6 +36,9 @@ urlpatterns = [
     path("debates/<slug:slug>/graph/", graphs.graph_page, name="graph"),
     path("debates/<slug:slug>/graph.svg", graphs.graph_svg, name="graph_svg"),
     path("debates/<slug:slug>/balance/", graphs.balance_page, name="balance"),
+    path("debates/<slug:slug>/present/", present.present, name="present"),
+    path("debates/<slug:slug>/present/<int:pk>/", present.present, name="present_claim"),
+    path("debates/<slug:slug>/handout.pdf", present.handout_pdf, name="handout"),
     path("search/", search.search, name="search"),
     # Sources, their revisions and notes.
     path("sources/", maps.source_list, name="sources"),

@@ -14,11 +14,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("debates", "accounts")
+APPS = ("debates", "accounts", "classes")
 
 # Where writing is the point: the services, schema migrations, and the demo builder (a
 # script that loads fixtures through the ORM, run by `load_demo`).
-WRITERS = ("debates/services/", "accounts/services.py", "/migrations/", "debates/demo/build.py")
+WRITERS = (
+    "debates/services/",
+    "classes/services/",
+    "accounts/services.py",
+    "/migrations/",
+    "debates/demo/build.py",
+)
 
 # Writes that are a model's own invariant, so they run whoever deletes (Django admin, a
 # cascade), where no service is called: (file, enclosing function) with the reason.
@@ -143,6 +149,8 @@ def test_the_scan_covers_views_selectors_and_accounts():
     assert any(name.startswith("debates/selectors/") for name in scanned)
     assert not any(name.startswith("debates/services/") for name in scanned)
     assert "accounts/services.py" not in scanned
+    assert {"classes/views/roster.py", "classes/selectors/classrooms.py"} <= scanned
+    assert not any(name.startswith("classes/services/") for name in scanned)
 
 
 @pytest.mark.parametrize(
@@ -209,7 +217,7 @@ POSITIONAL = {
 
 
 def _public_services():
-    for module_name in ("debates.services", "accounts.services"):
+    for module_name in ("debates.services", "accounts.services", "classes.services"):
         module = importlib.import_module(module_name)
         names = getattr(module, "__all__", None) or [
             name

@@ -94,6 +94,9 @@ class Membership(models.Model):
         MODERATOR = "moderator", "moderator"
         CONTRIBUTOR = "contributor", "contributor"
         VIEWER = "viewer", "viewer"
+        # Reads the map and its sources, adds nothing: what a class gets from a map shared
+        # "read-only" (a viewer proposes in reviewed debates).
+        READER = "reader", "reader"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"

@@ -1,0 +1,47 @@
+"""The only code that writes classes.
+
+Like `debates.services`: every public service is keyword-only and takes the acting person
+as `actor`; it asks `classes.policy` (PermissionDenied), validates (ValidationError),
+writes in one transaction and records the act in the class's audit log. Roles in shared
+maps are granted and taken back through `debates.services` (member_grant, member_ungrant),
+so the debates' own audit logs say so too.
+"""
+
+from .classrooms import (
+    class_archive,
+    class_code_regenerate,
+    class_create,
+    class_joining_set,
+    class_unarchive,
+    class_update,
+)
+from .roster import (
+    MAX_BULK_ENTRIES,
+    BulkAddResult,
+    JoinResult,
+    class_join,
+    class_leave,
+    class_member_remove,
+    class_member_role_set,
+    class_members_add,
+)
+from .sharing import class_map_share, class_map_unshare
+
+__all__ = [
+    "MAX_BULK_ENTRIES",
+    "BulkAddResult",
+    "JoinResult",
+    "class_archive",
+    "class_code_regenerate",
+    "class_create",
+    "class_join",
+    "class_joining_set",
+    "class_leave",
+    "class_map_share",
+    "class_map_unshare",
+    "class_member_remove",
+    "class_member_role_set",
+    "class_members_add",
+    "class_unarchive",
+    "class_update",
+]
