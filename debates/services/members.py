@@ -33,8 +33,7 @@ def member_set(
     _require_manager(actor, debate)
     if role not in dict(MEMBER_ROLES):
         raise ValidationError(
-            f"“{role}” is not a role you can give; choose moderator, contributor, viewer or "
-            "reader."
+            f"“{role}” is not a role you can give; choose moderator, contributor, viewer or reader."
         )
     if user.pk == debate.owner_id:
         raise ValidationError(f"{user.public_name} owns this debate; the owner's role is fixed.")
