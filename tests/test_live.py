@@ -61,6 +61,24 @@ def test_a_transaction_with_many_changes_touches_each_debate_once(
     assert live.debate_stamp(debate_id=debate.pk) != before
 
 
+def test_a_notice_lost_after_the_commit_is_logged_not_raised(
+    debate, teacher, issue, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The database went away between the write's commit and the stamp/NOTIFY (a restart):
+    the write stands and the request does not fail. Django logs a failed robust callback by
+    its __qualname__, which the batch must have (it was an AttributeError, so a 500)."""
+    from django.db import OperationalError
+
+    def lost(**kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(events, "map_changes_publish", lost)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        claim = services.claim_add(actor=teacher, debate=debate, parent=issue, text="Kept?")
+    assert claim.pk and debate.claims.filter(pk=claim.pk).exists()
+    assert "map_changes_publish" in caplog.text
+
+
 def test_a_rolled_back_change_tells_nobody(
     debate, issue, teacher, django_capture_on_commit_callbacks
 ):

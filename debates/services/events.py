@@ -21,6 +21,9 @@ class _Batch:
     def __init__(self, using: str) -> None:
         self.using = using
         self.debate_ids: set[int] = set()
+        # Django names a robust callback that failed by its __qualname__, which an instance
+        # lacks: without this, a NOTIFY lost to a database restart became a 500.
+        self.__qualname__ = "map_changes_publish"
 
     def __call__(self) -> None:
         map_changes_publish(debate_ids=self.debate_ids, using=self.using)
