@@ -4,8 +4,9 @@ ValidationErrors the views add to these forms."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from .models import ClassMember, MapShare
+from .models import MAX_TASK_COUNT, ClassMember, GroupCopy, MapShare, Task
 from .services._base import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS
 
 
@@ -74,3 +75,243 @@ class ShareForm(forms.Form):
 
 class ShareModeForm(forms.Form):
     mode = forms.ChoiceField(label="Students may", choices=MapShare.Mode.choices)
+
+
+TASK_ROWS = 4
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
+
+
+class _When(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+def claim_number(text: str) -> int | None:
+    """A claim's number typed as such ("123") or as its address (…/claims/123/)."""
+    text = (text or "").strip().rstrip("/")
+    if not text:
+        return None
+    tail = text.rsplit("/", 1)[-1]
+    if not tail.isdigit():
+        raise forms.ValidationError("Give the claim's number or its address.")
+    return int(tail)
+
+
+class AssignmentForm(forms.Form):
+    """The assignment and up to `TASK_ROWS` tasks (a row with no kind is left out); the
+    view gives the class's shared maps (`maps`) and readings (`readings`) to choose from."""
+
+    title = forms.CharField(label="Title", max_length=200)
+    instructions = forms.CharField(
+        label="Instructions (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    due_at = forms.DateTimeField(label="Due", input_formats=DATETIME_FORMATS, widget=_When())
+    late_until = forms.DateTimeField(
+        label="Late work accepted until (optional)",
+        required=False,
+        input_formats=DATETIME_FORMATS,
+        widget=_When(),
+        help_text="Work after the due date and before this counts, marked late; nothing "
+        "after it counts. Empty: nothing after the due date counts.",
+    )
+    see_after_post = forms.BooleanField(
+        label="Students see classmates' work only after they post",
+        required=False,
+        help_text="Until a student has made one contribution that counts, the assignment's "
+        "maps and readings hide their classmates' claims and notes from them.",
+    )
+    anonymous = forms.BooleanField(
+        label="Anonymous to classmates",
+        required=False,
+        help_text="Classmates see pseudonyms such as “Student 7”; you always see names.",
+    )
+    published = forms.BooleanField(
+        label="Published (students see it)", required=False, initial=True
+    )
+
+    def __init__(self, *args, maps=(), readings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        map_choices = [("", "—")] + [(str(d.pk), d.title) for d in maps]
+        source_choices = [("", "—")] + [(str(s.pk), s.title) for s in readings]
+        kinds = [("", "— no task —"), *Task.Kind.choices]
+        for n in range(1, TASK_ROWS + 1):
+            self.fields[f"task{n}_kind"] = forms.ChoiceField(
+                label=f"Task {n}", choices=kinds, required=False
+            )
+            self.fields[f"task{n}_count"] = forms.IntegerField(
+                label="How many", min_value=1, max_value=MAX_TASK_COUNT, initial=1, required=False
+            )
+            self.fields[f"task{n}_debate"] = forms.ChoiceField(
+                label="In the map", choices=map_choices, required=False
+            )
+            self.fields[f"task{n}_claim"] = forms.CharField(
+                label="Issue or counterargument (its number or address)",
+                required=False,
+                max_length=500,
+            )
+            self.fields[f"task{n}_source"] = forms.ChoiceField(
+                label="Reading", choices=source_choices, required=False
+            )
+            self.fields[f"task{n}_section"] = forms.CharField(
+                label="Section (optional)", required=False, max_length=300
+            )
+
+    def task_rows(self):
+        """The bound fields of each task row, for the template."""
+        names = ("kind", "count", "debate", "claim", "source", "section")
+        return [[self[f"task{n}_{name}"] for name in names] for n in range(1, TASK_ROWS + 1)]
+
+    def clean(self):
+        data = super().clean() or {}
+        for n in range(1, TASK_ROWS + 1):
+            field = f"task{n}_claim"
+            if field in data:
+                try:
+                    data[field] = claim_number(data[field])
+                except forms.ValidationError as error:
+                    self.add_error(field, error)
+        return data
+
+    def task_specs(self):
+        """The filled rows as `TaskSpec`s (maps, claims and sources looked up in bulk)."""
+        from debates.models import Claim, Debate, Source
+
+        from .services import TaskSpec
+
+        data = self.cleaned_data
+        rows = [n for n in range(1, TASK_ROWS + 1) if data.get(f"task{n}_kind")]
+        debates = Debate.objects.in_bulk(
+            [int(data[f"task{n}_debate"]) for n in rows if data.get(f"task{n}_debate")]
+        )
+        claims = Claim.objects.in_bulk(
+            [data[f"task{n}_claim"] for n in rows if data.get(f"task{n}_claim")]
+        )
+        sources = Source.objects.in_bulk(
+            [int(data[f"task{n}_source"]) for n in rows if data.get(f"task{n}_source")]
+        )
+        specs = []
+        for n in rows:
+            claim_id = data.get(f"task{n}_claim")
+            if claim_id and claim_id not in claims:
+                raise ValidationError(f"Task {n}: there is no claim number {claim_id}.")
+            specs.append(
+                TaskSpec(
+                    kind=data[f"task{n}_kind"],
+                    count=data.get(f"task{n}_count") or 1,
+                    debate=debates.get(int(data[f"task{n}_debate"]))
+                    if data.get(f"task{n}_debate")
+                    else None,
+                    claim=claims.get(claim_id) if claim_id else None,
+                    source=sources.get(int(data[f"task{n}_source"]))
+                    if data.get(f"task{n}_source")
+                    else None,
+                    section=data.get(f"task{n}_section") or "",
+                )
+            )
+        return specs
+
+
+def assignment_initial(assignment, tasks) -> dict:
+    """The form's initial data for an existing assignment."""
+    from django.utils import timezone
+
+    def local(when):
+        return timezone.localtime(when).strftime("%Y-%m-%dT%H:%M") if when else ""
+
+    initial = {
+        "title": assignment.title,
+        "instructions": assignment.instructions,
+        "due_at": local(assignment.due_at),
+        "late_until": local(assignment.late_until),
+        "see_after_post": assignment.see_after_post,
+        "anonymous": assignment.anonymous,
+        "published": assignment.published,
+    }
+    for n, task in enumerate(tasks[:TASK_ROWS], start=1):
+        initial.update(
+            {
+                f"task{n}_kind": task.kind,
+                f"task{n}_count": task.count,
+                f"task{n}_debate": str(task.debate_id or ""),
+                f"task{n}_claim": str(task.claim_id or ""),
+                f"task{n}_source": str(task.source_id or ""),
+                f"task{n}_section": task.section,
+            }
+        )
+    return initial
+
+
+# --- groups and their copies (templates/classes/groups.html) -------------------------------
+
+
+class GroupForm(forms.Form):
+    """A group made by hand; the students to pick from are set by the view (`students`)."""
+
+    name = forms.CharField(label="Name", max_length=100)
+    students = forms.TypedMultipleChoiceField(
+        label="Students",
+        coerce=int,
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A student in another group moves to this one.",
+    )
+
+    def __init__(self, *args, students=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["students"].choices = [
+            (u.pk, f"{u.public_name} (@{u.username})") for u in students
+        ]
+
+
+class RandomGroupsForm(forms.Form):
+    how = forms.ChoiceField(
+        label="Divide the class into",
+        choices=[("count", "this many groups"), ("size", "groups of at most this many")],
+        initial="count",
+    )
+    number = forms.IntegerField(label="Number", min_value=1, max_value=200, initial=4)
+
+
+class GroupMoveForm(forms.Form):
+    """Move a student to a group, or out of every group (group left empty)."""
+
+    student = forms.TypedChoiceField(label="Student", coerce=int, choices=[])
+    group = forms.TypedChoiceField(
+        label="To", coerce=int, choices=[], required=False, empty_value=None
+    )
+
+    def __init__(self, *args, students=(), groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].choices = [
+            (u.pk, f"{u.public_name} (@{u.username})") for u in students
+        ]
+        self.fields["group"].choices = [("", "no group")] + [(g.pk, g.name) for g in groups]
+
+
+class CopiesForm(forms.Form):
+    """Give copies of a template map; the maps are set by the view (`templates`)."""
+
+    template = forms.TypedChoiceField(label="Template map", coerce=int, choices=[])
+    copy_for = forms.ChoiceField(
+        label="One copy for",
+        choices=GroupCopy.For.choices,
+        initial=GroupCopy.For.GROUP,
+    )
+    mode = forms.ChoiceField(
+        label="Students may",
+        choices=MapShare.Mode.choices,
+        initial=MapShare.Mode.CONTRIBUTE,
+        help_text="Each copy is private: its students get this role, the class's teachers "
+        "moderate it. What one copy's students write shows in no other copy, nor in the "
+        "template.",
+    )
+
+    def __init__(self, *args, templates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(d.pk, d.title) for d in templates]

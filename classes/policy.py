@@ -104,6 +104,23 @@ def can_share_map(user: Person, classroom: Classroom, debate: Debate) -> bool:
     return can_share_maps(user, classroom) and debate_policy.can_manage_debate(user, debate)
 
 
+def can_set_assignments(user: Person, classroom: Classroom) -> bool:
+    """Set, change and publish assignments: the class's teachers, while it is not archived."""
+    return not classroom.archived and can_teach(user, classroom)
+
+
+def can_manage_groups(user: Person, classroom: Classroom) -> bool:
+    """Make groups (by hand or at random), move students between them, delete them: the
+    class's teachers, while it is not archived. Students see only their own group."""
+    return not classroom.archived and can_teach(user, classroom)
+
+
+def can_give_copies(user: Person, classroom: Classroom, debate: Debate) -> bool:
+    """Give the class, each group or each student a copy of `debate`: a teacher of the class
+    who may copy the map (its owner, a moderator, or staff)."""
+    return can_manage_groups(user, classroom) and debate_policy.can_copy_debate(user, debate)
+
+
 def can_join(user: Person, classroom: Classroom) -> bool:
     """Signed-in people not in the class yet (former members too), while it takes members."""
     if not user.is_authenticated or classroom.archived or not classroom.joining_open:
@@ -136,9 +153,149 @@ def can(user: Person, action: str, classroom: Classroom, target=None) -> bool:
         "archive": lambda: can_archive(user, classroom),
         "share_maps": lambda: can_share_maps(user, classroom),
         "share_map": lambda: can_share_map(user, classroom, target),
+        "set_assignments": lambda: can_set_assignments(user, classroom),
+        "manage_groups": lambda: can_manage_groups(user, classroom),
+        "give_copies": lambda: can_give_copies(user, classroom, target),
         "join": lambda: can_join(user, classroom),
         "leave": lambda: can_leave(user, classroom),
     }
     if action not in checks:
         raise ValueError(f"Unknown action {action!r}; known: {', '.join(sorted(checks))}")
     return bool(checks[action]())
+
+
+# --- "see classmates' work only after you post" ---------------------------------------------
+
+
+def withheld_authors(user: Person, *, debate: Debate | None = None, source=None):
+    """The classmates whose claims and notes `user` may not see yet in `debate` or on
+    `source` (a hook of `debates.policy.withheld_q`), as a subquery of user ids; no query
+    runs here.
+
+    They are the other current students of each class in which `user` is a current student
+    and which has an open (published, not yet closed) assignment with "see classmates' work
+    only after you post" whose tasks name the debate (or the source, or a map citing it),
+    while `user` has made no contribution to it: a claim (not rejected, withdrawn or
+    deleted) in one of its maps or a note (not private, not a reply) on one of its
+    readings, since the assignment was set. Teachers' work and everyone else's stays.
+    """
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from debates.models import Annotation, Claim
+
+    from .models import Assignment, Task
+
+    if not user.is_authenticated:
+        return None
+    if debate is not None:
+        names = Q(tasks__debate=debate)
+    elif source is not None:
+        names = Q(tasks__source=source) | Q(tasks__debate__sources=source)
+    else:
+        return None
+    window = {
+        "created_at__gte": OuterRef("created_at"),
+        "created_at__lte": OuterRef("closes"),
+    }
+    claimed = Claim.objects.filter(
+        author=user,
+        debate__in=Task.objects.filter(assignment=OuterRef(OuterRef("pk"))).values("debate"),
+        deleted_at__isnull=True,
+        status__in=[Claim.Status.PUBLISHED, Claim.Status.PROPOSED],
+        **window,
+    )
+    noted = Annotation.objects.filter(
+        author=user,
+        anchor__source__in=Task.objects.filter(assignment=OuterRef(OuterRef("pk"))).values(
+            "source"
+        ),
+        parent__isnull=True,
+        deleted_at__isnull=True,
+        **window,
+    ).exclude(visibility=Annotation.Visibility.PRIVATE)
+    waiting = (
+        Assignment.objects.filter(names, see_after_post=True, published=True)
+        .filter(
+            classroom__members__user=user,
+            classroom__members__role=Role.STUDENT,
+            classroom__members__left_at__isnull=True,
+            classroom__archived_at__isnull=True,
+        )
+        .annotate(closes=Coalesce("late_until", "due_at"))
+        .filter(closes__gte=timezone.now())
+        .annotate(posted=Exists(claimed) | Exists(noted))
+        .filter(posted=False)
+    )
+    return (
+        ClassMember.objects.filter(
+            classroom__in=waiting.values("classroom"), role=Role.STUDENT, left_at__isnull=True
+        )
+        .exclude(user=user)
+        .values("user_id")
+    )
+
+
+# --- "anonymous to classmates" ---------------------------------------------------------------
+
+
+def pseudonym_expression(
+    user: Person, *, debate: Debate | None = None, source=None, author="author"
+):
+    """A subquery giving the pseudonym ("Student 7") under which `user` sees the author of
+    a row (by its field `author`) in `debate` or on `source`, NULL for the author's own name
+    (a hook of `debates.policy.shown_author_expression`); no query runs here.
+
+    A pseudonym is shown when `user` is a current student of a class that has a published
+    "anonymous to classmates" assignment whose tasks name the debate (or the source, or a
+    map citing it), and the author is another student (current or former) of that class.
+    The number is the student's place in the class's roster, in the order they first came:
+    the same in every assignment of the class. Teachers are never students, so they always
+    see names, and teachers' own names always show.
+    """
+    from django.db.models import CharField, Count, OuterRef, Subquery, Value
+    from django.db.models.functions import Cast, Concat
+
+    from .models import Assignment
+
+    if not user.is_authenticated:
+        return None
+    if debate is not None:
+        names = Q(tasks__debate=debate)
+    elif source is not None:
+        names = Q(tasks__source=source) | Q(tasks__debate__sources=source)
+    else:
+        return None
+    # The classes concerned, in a subquery that depends on no row (run once per query).
+    classes = ClassMember.objects.filter(
+        user=user,
+        role=Role.STUDENT,
+        left_at__isnull=True,
+        classroom__in=Assignment.objects.filter(names, anonymous=True, published=True).values(
+            "classroom"
+        ),
+    ).values("classroom")
+    place = (
+        ClassMember.objects.filter(
+            classroom=OuterRef("classroom"), role=Role.STUDENT, pk__lte=OuterRef("pk")
+        )
+        .order_by()
+        .values("classroom")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    pseudonyms = (
+        ClassMember.objects.filter(user=OuterRef(author), role=Role.STUDENT, classroom__in=classes)
+        .exclude(user=user)
+        .annotate(
+            pseudonym=Concat(
+                Value("Student "),
+                Cast(Subquery(place), output_field=CharField()),
+                output_field=CharField(),
+            )
+        )
+        .order_by("pk")
+        .values("pseudonym")[:1]
+    )
+    return Subquery(pseudonyms, output_field=CharField())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import classrooms, joining, roster, sharing
+from .views import assignments, classrooms, groups, joining, report, roster, sharing
 
 app_name = "classes"
 
@@ -32,4 +32,27 @@ urlpatterns = [
     path(f"{one}maps/share/", sharing.share, name="share"),
     path(f"{one}maps/<int:share_id>/mode/", sharing.share_mode, name="share_mode"),
     path(f"{one}maps/<int:share_id>/remove/", sharing.unshare, name="unshare"),
+    # Groups, and copies of a template map for the class, each group or each student.
+    path(f"{one}groups/", groups.groups, name="groups"),
+    path(f"{one}groups/new/", groups.group_new, name="group_new"),
+    path(f"{one}groups/random/", groups.groups_random, name="groups_random"),
+    path(f"{one}groups/move/", groups.group_move, name="group_move"),
+    path(f"{one}groups/<int:group_id>/delete/", groups.group_delete, name="group_delete"),
+    path(f"{one}copies/", groups.copies_give, name="copies_give"),
+    # Assignments.
+    path(f"{one}assignments/new/", assignments.assignment_new, name="assignment_new"),
+    path(
+        f"{one}assignments/<int:assignment_id>/",
+        assignments.assignment_detail,
+        name="assignment",
+    ),
+    path(
+        f"{one}assignments/<int:assignment_id>/edit/",
+        assignments.assignment_edit,
+        name="assignment_edit",
+    ),
+    # The report, for teachers.
+    path(f"{one}report/", report.report, name="report"),
+    path(f"{one}report.csv", report.report_csv, name="report_csv"),
+    path(f"{one}report/<int:user_id>/<str:kind>/", report.report_items, name="report_items"),
 ]

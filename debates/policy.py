@@ -7,8 +7,8 @@ questions about one debate costs one query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q
@@ -119,6 +119,71 @@ def visible_claims_q(user: Person, prefix: str = "", *, ancestors: bool = True) 
     if user.is_authenticated:
         rows |= Q(**{f"{prefix}author": user, f"{prefix}deleted_at__isnull": True})
     return rows & live_paths_q(prefix) if ancestors else rows
+
+
+# --- work another app withholds from a viewer ---------------------------------------------
+#
+# Another app may hide some people's claims and notes from a viewer in one debate or on one
+# source: the classes app's "see classmates' work only after you post". A hook (registered
+# in its AppConfig.ready) takes the viewer and the debate or source and returns a queryset
+# of the author ids to withhold (`values("user_id")`), or None. It runs no query: the
+# caller's own query embeds it as a subquery, so a page's query count stays as it was.
+# Only the map (`selectors.maps._drawable`) and the reader's notes ask today; a debate's
+# moderators are never withheld anything (the callers skip them), nor anyone their own work.
+
+WithholdHook = Callable[..., Any]
+_WITHHOLD_HOOKS: list[WithholdHook] = []
+
+
+def register_withhold_hook(hook: WithholdHook) -> None:
+    if hook not in _WITHHOLD_HOOKS:
+        _WITHHOLD_HOOKS.append(hook)
+
+
+def withheld_q(
+    user: Person, *, debate: Debate | None = None, source: Source | None = None, prefix: str = ""
+) -> Q:
+    """A filter keeping the rows (claims or notes, by their `author`) that no hook withholds
+    from `user` in `debate` or on `source`; Q() (everything) when none does."""
+    rows = Q()
+    if not user.is_authenticated or (debate is None and source is None):
+        return rows
+    for hook in _WITHHOLD_HOOKS:
+        authors = hook(user, debate=debate, source=source)
+        if authors is not None:
+            rows &= Q(**{f"{prefix}author__isnull": True}) | ~Q(**{f"{prefix}author__in": authors})
+    return rows
+
+
+# Another app may show some authors under another name to a viewer (the classes app's
+# "anonymous to classmates": "Student 7"). A hook takes the viewer, the debate or source
+# and the name of the row's author field, and returns an expression (a subquery giving the
+# name to show, NULL for the author's own) or None. Like the hooks above, no query runs:
+# the caller annotates its own query with `shown_author` (the claim page, the reader's notes).
+_NAME_HOOKS: list[WithholdHook] = []
+
+
+def register_name_hook(hook: WithholdHook) -> None:
+    if hook not in _NAME_HOOKS:
+        _NAME_HOOKS.append(hook)
+
+
+def shown_author_expression(
+    user: Person,
+    *,
+    debate: Debate | None = None,
+    source: Source | None = None,
+    author: str = "author",
+) -> Any:
+    """An expression for the name a row's author is shown to `user` under instead of their
+    own (NULL: their own), or None when no hook renames anyone."""
+    if not user.is_authenticated or (debate is None and source is None):
+        return None
+    for hook in _NAME_HOOKS:
+        expression = hook(user, debate=debate, source=source, author=author)
+        if expression is not None:
+            return expression
+    return None
 
 
 # --- where a claim stands: the ancestor-aware part of claim visibility --------------------

@@ -16,14 +16,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("debates", "accounts", "classes")
 
-# Where writing is the point: the services, schema migrations, and the demo builder (a
-# script that loads fixtures through the ORM, run by `load_demo`).
+# Where writing is the point: the services, schema migrations, and the demo builders
+# (scripts run by `load_demo` that make the demo accounts through the ORM; the rest of the
+# demo goes through the services).
 WRITERS = (
     "debates/services/",
     "classes/services/",
     "accounts/services.py",
     "/migrations/",
     "debates/demo/build.py",
+    "classes/demo.py",
 )
 
 # Writes that are a model's own invariant, so they run whoever deletes (Django admin, a

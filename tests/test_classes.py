@@ -532,6 +532,12 @@ TABLE: list[tuple[str, bool, set[str]]] = [
     ("share_maps", True, set()),
     # Sharing a particular map also needs its management (the teacher owns it).
     ("share_map", False, {"teacher", "staff"}),
+    # Groups and their copies (tests/test_class_groups.py); copying a map also needs the
+    # right to copy it (the teacher owns it).
+    ("manage_groups", False, TEACHERS),
+    ("manage_groups", True, set()),
+    ("give_copies", False, {"teacher", "staff"}),
+    ("give_copies", True, set()),
     ("join", False, {"outsider", "other_student", "former", "staff"}),
     ("join", True, set()),
     ("leave", False, {"student", "cotea"}),
@@ -575,6 +581,8 @@ def test_the_table_covers_every_action():
         "archive",
         "share_maps",
         "share_map",
+        "manage_groups",
+        "give_copies",
         "join",
         "leave",
     }

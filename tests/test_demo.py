@@ -119,3 +119,57 @@ def test_the_demo_ships_its_own_copy_of_the_seed():
         Path(__file__).resolve().parent.parent / "debates/demo/russia-north-korea-relations.txt"
     )
     assert shipped.read_text(encoding="utf-8").startswith("Russianorth Korea RelationsEdit")
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_a_class_whose_pages_all_have_content(client):
+    """Issue 11, point 8: a class with the demo student and four more, a co-teacher, the
+    map shared for proposals, two groups with their own copies, and two assignments with
+    work done on time, done late, approved, and not started."""
+    from classes.demo import CLASS_NAME, DEMO_STUDENTS
+    from classes.models import Assignment, ClassGroup, Classroom, GroupCopy, MapShare
+    from classes.selectors.assignments import progress
+
+    lines = run("load_demo")
+    for spec in DEMO_STUDENTS:
+        assert any(spec.username in line and spec.password in line for line in lines)
+    assert not any(line.startswith("Subject:") for line in lines)  # no emails in the output
+    classroom = Classroom.objects.get(name=CLASS_NAME)
+    assert any(classroom.get_absolute_url() in line for line in lines)
+    members = {m.user.username: m for m in classroom.members.select_related("user")}
+    assert members["teacher"].role == "teacher"
+    assert members["moderator"].role == "co_teacher"
+    students = [m for m in members.values() if m.role == "student"]
+    assert {m.user.username for m in students} == {"student", "ana", "ben", "chen", "dora"}
+    debate = Debate.objects.get(slug="russia-north-korea-relations")
+    assert MapShare.objects.get(classroom=classroom).debate == debate
+    groups = list(ClassGroup.objects.filter(classroom=classroom))
+    assert len(groups) == 2
+    copies = GroupCopy.objects.filter(classroom=classroom)
+    assert copies.count() == 2 and all(c.debate.claims.exists() for c in copies)
+
+    upcoming, past = Assignment.objects.filter(classroom=classroom).order_by("-due_at")
+    done = progress(assignment=upcoming, students=students)
+    by_name = {p.member.user.username: p for p in done.values()}
+    assert by_name["ana"].status == "done"
+    assert by_name["chen"].status == "not started"
+    late_work = progress(assignment=past, students=students)
+    late = {p.member.user.username: p for p in late_work.values()}
+    assert late["student"].status == "done late"
+    assert late["ben"].status == "in progress"
+    assert debate.claims.filter(author__username="ana", status="published").exists()
+
+    # Every class page the teacher opens has content and answers 200.
+    client.login(username="teacher", password="crux-teacher-demo")
+    for url in (
+        classroom.get_absolute_url(),
+        f"/classes/{classroom.pk}/groups/",
+        f"/classes/{classroom.pk}/report/",
+        upcoming.get_absolute_url(),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "Ana Lima" in client.get(f"/classes/{classroom.pk}/report/").content.decode()
+    # Running it again keeps the class as it is.
+    run("load_demo")
+    assert Classroom.objects.filter(name=CLASS_NAME).count() == 1

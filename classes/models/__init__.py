@@ -1,6 +1,7 @@
 """Classes: a class and its roster (`classrooms`), the maps shared with it and the debate
 roles those shares granted (`sharing`), and the class's own audit log (`audit`)."""
 
+from .assignments import MAX_TASK_COUNT, Assignment, Task
 from .audit import ClassAuditEntry
 from .classrooms import (
     JOIN_CODE_ALPHABET,
@@ -9,15 +10,22 @@ from .classrooms import (
     Classroom,
     normal_join_code,
 )
+from .groups import ClassGroup, ClassGroupMember, GroupCopy
 from .sharing import ClassGrant, MapShare
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
     "JOIN_CODE_LENGTH",
+    "MAX_TASK_COUNT",
+    "Assignment",
     "ClassAuditEntry",
     "ClassGrant",
+    "ClassGroup",
+    "ClassGroupMember",
     "ClassMember",
     "Classroom",
+    "GroupCopy",
     "MapShare",
+    "Task",
     "normal_join_code",
 ]

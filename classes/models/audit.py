@@ -29,6 +29,14 @@ class ClassAuditEntry(models.Model):
         MAP_SHARED = "map_shared", "shared a map"
         SHARE_CHANGED = "share_changed", "changed how a map is shared"
         MAP_UNSHARED = "map_unshared", "stopped sharing a map"
+        ASSIGNMENT_SET = "assignment_set", "set an assignment"
+        ASSIGNMENT_CHANGED = "assignment_changed", "changed an assignment"
+        GROUP_CREATED = "group_created", "made a group"
+        GROUPS_MADE = "groups_made", "made groups at random"
+        GROUP_MEMBER_ADDED = "group_member_added", "put a student in a group"
+        GROUP_MEMBER_REMOVED = "group_member_removed", "took a student out of a group"
+        GROUP_DELETED = "group_deleted", "deleted a group"
+        COPIES_GIVEN = "copies_given", "gave copies of a map"
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="audit_entries")
     actor = models.ForeignKey(

@@ -1,5 +1,14 @@
 """Every read the class pages share, with a fixed number of queries; never writes."""
 
+from .assignments import (
+    AssignmentPage,
+    StudentProgress,
+    assignment_for,
+    assignment_page,
+    class_assignments,
+    progress,
+    task_choices,
+)
 from .classrooms import (
     ClassPage,
     MyClass,
@@ -11,8 +20,31 @@ from .classrooms import (
     roster,
     shareable_maps,
 )
+from .groups import (
+    GroupRow,
+    GroupsPage,
+    MyGroup,
+    class_copies,
+    copy_templates,
+    groups_page,
+    my_group,
+)
 
 __all__ = [
+    "GroupRow",
+    "GroupsPage",
+    "MyGroup",
+    "class_copies",
+    "copy_templates",
+    "groups_page",
+    "my_group",
+    "AssignmentPage",
+    "StudentProgress",
+    "assignment_for",
+    "assignment_page",
+    "class_assignments",
+    "progress",
+    "task_choices",
     "ClassPage",
     "MyClass",
     "Roster",

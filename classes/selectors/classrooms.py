@@ -15,6 +15,7 @@ from debates.models import Debate, Membership, Source
 
 from .. import policy
 from ..models import ClassAuditEntry, ClassMember, Classroom, MapShare, normal_join_code
+from .assignments import class_assignments
 
 Role = ClassMember.Role
 # Entries of the class's audit log shown on its roster page.
@@ -103,8 +104,7 @@ class ClassPage:
     students: int  # how many students are in it now
     maps: list[SharedMap]
     readings: list[Source]  # the sources of the shared maps that the viewer may read
-    # Assignments (issue 11, point 4) are built on this page by the assignments feature:
-    # `class_page` leaves the list empty until then, and the page says there are none.
+    # The class's assignments (`selectors.assignments.AssignmentRow`), with a student's progress.
     assignments: list = field(default_factory=list)
     shareable: list[Debate] = field(default_factory=list)  # maps the viewer may share here
 
@@ -164,6 +164,7 @@ def class_page(*, user, classroom: Classroom) -> ClassPage:
         maps=maps,
         readings=readings,
     )
+    page.assignments = class_assignments(user=user, classroom=classroom)
     if policy.can_share_maps(user, classroom):
         page.shareable = shareable_maps(user=user, classroom=classroom)
     return page

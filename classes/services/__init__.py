@@ -7,6 +7,7 @@ maps are granted and taken back through `debates.services` (member_grant, member
 so the debates' own audit logs say so too.
 """
 
+from .assignments import TaskSpec, assignment_create, assignment_update
 from .classrooms import (
     class_archive,
     class_code_regenerate,
@@ -14,6 +15,14 @@ from .classrooms import (
     class_joining_set,
     class_unarchive,
     class_update,
+)
+from .groups import (
+    class_copies_give,
+    group_create,
+    group_delete,
+    group_member_add,
+    group_member_remove,
+    groups_make_random,
 )
 from .roster import (
     MAX_BULK_ENTRIES,
@@ -31,7 +40,11 @@ __all__ = [
     "MAX_BULK_ENTRIES",
     "BulkAddResult",
     "JoinResult",
+    "TaskSpec",
+    "assignment_create",
+    "assignment_update",
     "class_archive",
+    "class_copies_give",
     "class_code_regenerate",
     "class_create",
     "class_join",
@@ -44,4 +57,9 @@ __all__ = [
     "class_members_add",
     "class_unarchive",
     "class_update",
+    "group_create",
+    "group_delete",
+    "group_member_add",
+    "group_member_remove",
+    "groups_make_random",
 ]

@@ -21,7 +21,15 @@ def permissions(user, classroom: Classroom) -> dict[str, bool]:
     """What the person may do in the class, for the templates (asked of the policy once)."""
     return {
         name: policy.can(user, name, classroom)
-        for name in ("teach", "manage_roster", "manage_teachers", "archive", "share_maps", "leave")
+        for name in (
+            "teach",
+            "manage_roster",
+            "manage_teachers",
+            "archive",
+            "share_maps",
+            "set_assignments",
+            "leave",
+        )
     }
 
 
@@ -82,6 +90,9 @@ def class_page(
         "join_url": _join_url(request, classroom) if can["teach"] else "",
         "share_form": share_form or ShareForm(maps=page.shareable),
         "modes": ShareModeForm.base_fields["mode"].choices,
+        # Groups and their copies (templates/classes/_copies.html).
+        "copies": selectors.class_copies(user=request.user, classroom=classroom),
+        "my_group": selectors.my_group(user=request.user, classroom=classroom),
     }
     return render(request, "classes/detail.html", context, status=status)
 

@@ -148,6 +148,9 @@ def _drawable(*, debate: Debate, viewer, moderating: bool) -> QuerySet[Claim]:
     if not moderating:
         # Rows judged alone: every caller checks the chain to an issue itself.
         claims = claims.filter(policy.visible_claims_q(viewer, ancestors=False))
+        if viewer is not None:
+            # Work another app withholds (classes: "see classmates' work after you post").
+            claims = claims.filter(policy.withheld_q(viewer, debate=debate))
     return claims.exclude(status__in=OFF_MAP)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value
 
 from .. import policy
 from ..models import (
@@ -69,6 +69,7 @@ def source_reader(*, source: Source, viewer, selected: int | None = None) -> dic
             claim__debate__in=visible_debates,
         )
         .filter(policy.visible_claims_q(viewer, prefix="claim__"))
+        .filter(policy.withheld_q(viewer, source=source, prefix="claim__"))
         .order_by()
         .values_list("passage_id")
         .annotate(n=Count("pk"))
@@ -89,6 +90,7 @@ def source_reader(*, source: Source, viewer, selected: int | None = None) -> dic
                 claim__debate__in=visible_debates,
             )
             .filter(policy.visible_claims_q(viewer, prefix="claim__"))
+            .filter(policy.withheld_q(viewer, source=source, prefix="claim__"))
             .select_related("claim__debate")
             .order_by("claim__debate__title", "claim__pk")
         )
@@ -151,17 +153,27 @@ def source_annotations(
     current = source.current_revision_id
     order = ("anchor__start", "anchor__end", "created_at", "pk")
     light: dict[int, _Light] = {}
-    for pk, parent_id, deleted_at, created_at, start, end, status, revision_id, author_id, \
-            username, display_name, tag_id, tag_name in (
+    notes = (
         Annotation.objects.filter(anchor__source=source)
         .filter(policy.visible_annotations_q(viewer))
-        .order_by(*order)
+        .filter(policy.withheld_q(viewer, source=source))
+    )
+    # A pseudonym instead of the author's name ("anonymous to classmates"), if any.
+    shown = policy.shown_author_expression(viewer, source=source)
+    notes = notes.annotate(shown_author=shown if shown is not None else Value(None, CharField()))
+    masked: dict[int, str] = {}
+    for pk, parent_id, deleted_at, created_at, start, end, status, revision_id, author_id, \
+            username, display_name, tag_id, tag_name, pseudonym in (
+        notes.order_by(*order)
         .values_list(
             "pk", "parent_id", "deleted_at", "created_at", "anchor__start", "anchor__end",
             "anchor__status", "anchor__revision_id", "author_id", "author__username",
-            "author__display_name", "tags__id", "tags__name",
+            "author__display_name", "tags__id", "tags__name", "shown_author",
         )
     ):  # fmt: skip
+        if pseudonym:
+            masked[pk] = display_name = pseudonym
+            username = ""
         row = light.get(pk)
         if row is None:
             row = light[pk] = _Light(
@@ -174,7 +186,8 @@ def source_annotations(
     live = [a for a in light.values() if a.live]
     roots = [a for a in live if a.parent_id is None and a.current]
     tags = sorted({t.name for a in live for t in a.tags})
-    people = {a.author_id: NoteAuthor(a.username, a.author_name) for a in live}
+    # Authors under a pseudonym are left out of the author filter (it filters by username).
+    people = {a.author_id: NoteAuthor(a.username, a.author_name) for a in live if a.username}
     authors = sorted(people.values(), key=lambda person: person.public_name.lower())
     if tag:
         roots = [a for a in roots if any(t.name == tag for t in a.tags)]
@@ -209,6 +222,8 @@ def source_annotations(
     rows = {}
     for annotation in full:
         _set_tags(annotation, light[annotation.pk].tags)
+        if annotation.pk in masked:
+            annotation.shown_author = masked[annotation.pk]  # type: ignore[attr-defined]
         rows[annotation.pk] = annotation
     threads = {a.pk: AnnotationThread(rows[a.pk]) for a in roots}
     for reply in replies:

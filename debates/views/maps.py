@@ -118,16 +118,24 @@ def debate_map(request: HttpRequest, slug: str) -> HttpResponse:
 
 def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     debate = _debate_for(request, slug)
-    claim = get_object_or_404(
-        Claim.objects.select_related("author", "parent", "debate"), debate=debate, pk=pk
-    )
+    claims = Claim.objects.select_related("author", "parent", "debate")
+    # A pseudonym instead of the author's name ("anonymous to classmates"), if any.
+    shown = policy.shown_author_expression(request.user, debate=debate)
+    if shown is not None:
+        claims = claims.annotate(shown_author=shown)
+    claim = get_object_or_404(claims, debate=debate, pk=pk)
     if not policy.can_view_claim(request.user, claim, debate):
         raise Http404("No such claim.")
     path = selectors_maps.claim_path(claim=claim, viewer=request.user)
     # A claim off the viewer's map (under a deleted, rejected or pending claim they may not
     # see) would show its hidden parent: only moderators, or the author of a rejected or
     # merged claim whose parent is still on the map, open it.
-    if not (path.parent_on_map or policy.can_moderate(request.user, debate)):
+    moderating = policy.can_moderate(request.user, debate)
+    if not (path.parent_on_map or moderating):
+        raise Http404("No such claim.")
+    # Someone else's claim that is off this viewer's map although its parent is on it is
+    # withheld from them (policy.withheld_q: "see classmates' work after you post").
+    if not (path.on_map or moderating or claim.author_id == request.user.pk):
         raise Http404("No such claim.")
     # The claim's node (its replies, with their counts), when it is on the map.
     replies = (

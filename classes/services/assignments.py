@@ -1,0 +1,171 @@
+"""Setting and changing assignments: teachers of the class, while it is not archived."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from debates.models import Claim, Debate, Source
+
+from .. import policy
+from ..models import MAX_TASK_COUNT, Assignment, ClassAuditEntry, Classroom, MapShare, Task
+from ._base import audit, refuse_if_archived, require
+
+Action = ClassAuditEntry.Action
+MAX_TITLE_CHARS = 200
+MAX_INSTRUCTIONS_CHARS = 5000
+MAX_TASKS = 20
+
+
+@dataclass
+class TaskSpec:
+    """One task as a teacher asks for it (the form's row, or a test's)."""
+
+    kind: str
+    count: int = 1
+    debate: Debate | None = None
+    claim: Claim | None = None
+    source: Source | None = None
+    section: str = ""
+
+
+def _check(classroom: Classroom, title, instructions, due_at, late_until, tasks) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("An assignment needs a title.")
+    if len(title) > MAX_TITLE_CHARS:
+        raise ValidationError(f"The title is too long (the limit is {MAX_TITLE_CHARS}).")
+    if len(instructions or "") > MAX_INSTRUCTIONS_CHARS:
+        raise ValidationError(
+            f"The instructions are too long (the limit is {MAX_INSTRUCTIONS_CHARS:,})."
+        )
+    if not isinstance(due_at, datetime):
+        raise ValidationError("An assignment needs a due date.")
+    if late_until is not None and late_until < due_at:
+        raise ValidationError("The late window must end after the due date.")
+    if not tasks:
+        raise ValidationError("An assignment needs at least one task.")
+    if len(tasks) > MAX_TASKS:
+        raise ValidationError(f"At most {MAX_TASKS} tasks.")
+    shared = set(MapShare.objects.filter(classroom=classroom).values_list("debate_id", flat=True))
+    readings = set(
+        Source.objects.filter(debates__in=shared).values_list("pk", flat=True).distinct()
+    )
+    for n, spec in enumerate(tasks, start=1):
+        where = f"Task {n}: "
+        if spec.kind not in Task.Kind.values:
+            raise ValidationError(where + "choose what the task asks for.")
+        if not 1 <= int(spec.count or 0) <= MAX_TASK_COUNT:
+            raise ValidationError(where + f"the number must be from 1 to {MAX_TASK_COUNT}.")
+        if spec.kind == Task.Kind.ANNOTATE:
+            if spec.source is None or spec.source.pk not in readings:
+                raise ValidationError(
+                    where + "choose a reading (a source of a map shared with the class)."
+                )
+            continue
+        if spec.debate is None or spec.debate.pk not in shared:
+            raise ValidationError(where + "choose a map shared with the class.")
+        if spec.kind in (Task.Kind.ARGUE, Task.Kind.ANSWER) or spec.claim is not None:
+            claim = spec.claim
+            if claim is None and spec.kind == Task.Kind.ANSWER:
+                raise ValidationError(where + "name the counterargument to answer.")
+            if claim is not None and (claim.debate_id != spec.debate.pk or claim.deleted_at):
+                raise ValidationError(where + "that claim is not in the chosen map.")
+            if spec.kind == Task.Kind.ARGUE and claim is not None and claim.kind != "issue":
+                raise ValidationError(where + "name an issue (a question at the top of the map).")
+            if spec.kind == Task.Kind.ANSWER and claim is not None and claim.kind != "argument":
+                raise ValidationError(where + "name an argument (the counterargument).")
+    return title
+
+
+def _write_tasks(assignment: Assignment, tasks: Sequence[TaskSpec]) -> None:
+    Task.objects.bulk_create(
+        [
+            Task(
+                assignment=assignment,
+                kind=spec.kind,
+                count=int(spec.count),
+                debate=spec.debate if spec.kind != Task.Kind.ANNOTATE else None,
+                claim=spec.claim if spec.kind in (Task.Kind.ARGUE, Task.Kind.ANSWER) else None,
+                source=spec.source if spec.kind == Task.Kind.ANNOTATE else None,
+                section=(spec.section or "").strip()[:300]
+                if spec.kind == Task.Kind.ANNOTATE
+                else "",
+                order=n,
+            )
+            for n, spec in enumerate(tasks)
+        ]
+    )
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    actor,
+    classroom: Classroom,
+    title: str,
+    due_at: datetime,
+    tasks: Sequence[TaskSpec],
+    instructions: str = "",
+    late_until: datetime | None = None,
+    see_after_post: bool = False,
+    anonymous: bool = False,
+    published: bool = True,
+) -> Assignment:
+    """Set an assignment to the class, with its tasks."""
+    refuse_if_archived(classroom)
+    require(policy.can_set_assignments(actor, classroom), "Only the class's teachers set work.")
+    title = _check(classroom, title, instructions, due_at, late_until, tasks)
+    assignment = Assignment.objects.create(
+        classroom=classroom,
+        title=title,
+        instructions=(instructions or "").strip(),
+        due_at=due_at,
+        late_until=late_until,
+        see_after_post=see_after_post,
+        anonymous=anonymous,
+        published=published,
+        created_by=actor,
+    )
+    _write_tasks(assignment, tasks)
+    audit(classroom=classroom, actor=actor, action=Action.ASSIGNMENT_SET, summary=f"“{title}”")
+    return assignment
+
+
+@transaction.atomic
+def assignment_update(
+    *,
+    actor,
+    assignment: Assignment,
+    title: str,
+    due_at: datetime,
+    tasks: Sequence[TaskSpec],
+    instructions: str = "",
+    late_until: datetime | None = None,
+    see_after_post: bool = False,
+    anonymous: bool = False,
+    published: bool = True,
+) -> Assignment:
+    """Change an assignment; its tasks are replaced by `tasks` (progress is counted from
+    the students' work, so nothing they did is lost)."""
+    classroom = assignment.classroom
+    refuse_if_archived(classroom)
+    require(policy.can_set_assignments(actor, classroom), "Only the class's teachers set work.")
+    title = _check(classroom, title, instructions, due_at, late_until, tasks)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment.title = title
+    assignment.instructions = (instructions or "").strip()
+    assignment.due_at = due_at
+    assignment.late_until = late_until
+    assignment.see_after_post = see_after_post
+    assignment.anonymous = anonymous
+    assignment.published = published
+    assignment.save()
+    assignment.tasks.all().delete()
+    _write_tasks(assignment, tasks)
+    audit(classroom=classroom, actor=actor, action=Action.ASSIGNMENT_CHANGED, summary=f"“{title}”")
+    return assignment

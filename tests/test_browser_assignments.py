@@ -1,0 +1,68 @@
+"""Assignments in a browser, without JavaScript help: the teacher sets one through the form
+(fixed task rows), a student sees their progress, and the form and the assignment page for
+both have no serious accessibility violation (axe)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from classes import services
+from debates.models import Debate
+
+from .browser import log_in
+from .factories import ARTICLE, ClaimFactory, DebateFactory, UserFactory, source_factory
+from .test_browser_axe import serious_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pass-word-123"  # UserFactory's
+
+
+@pytest.fixture
+def site(live_server):
+    teacher = UserFactory(username="teacher", display_name="Ms Teacher")
+    student = UserFactory(username="student", display_name="Sam Student")
+    source = source_factory(ARTICLE, created_by=teacher)
+    debate = DebateFactory(
+        title="Rivers and towns",
+        slug="rivers",
+        owner=teacher,
+        visibility=Debate.Visibility.PRIVATE,
+        contribution_mode=Debate.Mode.OPEN,
+    )
+    debate.sources.add(source)
+    issue = ClaimFactory(debate=debate, kind="issue", text="Do rivers make towns rich?")
+    ClaimFactory(debate=debate, kind="position", parent=issue, relation="answers", text="Yes.")
+    classroom = services.class_create(actor=teacher, name="7B History")
+    services.class_join(actor=student, code=classroom.join_code)
+    services.class_map_share(actor=teacher, classroom=classroom, debate=debate, mode="contribute")
+    return live_server.url, classroom, issue
+
+
+def test_a_teacher_sets_work_and_a_student_sees_it(page, browser, site):
+    base, classroom, issue = site
+    log_in(page, base, "teacher", PASSWORD)
+    page.goto(f"{base}{classroom.get_absolute_url()}")
+    page.get_by_role("link", name="Set an assignment").click()
+    assert not serious_violations(page)
+    page.get_by_label("Title").fill("Week 1: rivers")
+    page.locator("#id_due_at").fill("2031-05-01T09:00")
+    page.get_by_label("Students see classmates' work only after they post").check()
+    row = page.get_by_role("group", name="Task 1")
+    row.get_by_label("Task 1").select_option("argue")
+    row.get_by_label("How many").fill("2")
+    row.get_by_label("In the map").select_option(label="Rivers and towns")
+    row.get_by_label("Issue or counterargument").fill(str(issue.pk))
+    page.get_by_role("button", name="Set the assignment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Week 1: rivers")
+    expect(page.locator(".progress-table")).to_contain_text("Sam Student")
+    assert not serious_violations(page)
+
+    context = browser.new_context()
+    other = context.new_page()
+    log_in(other, base, "student", PASSWORD)
+    other.goto(f"{base}{classroom.get_absolute_url()}")
+    expect(other.locator(".class-assignment")).to_contain_text("0 of 2")
+    other.get_by_role("link", name="Week 1: rivers").click()
+    expect(other.locator(".assignment-status")).to_contain_text("not started")
+    assert not serious_violations(other)
+    context.close()
