@@ -8,9 +8,8 @@ count nobody twice.
 
 CRUX_LOAD_MODE: "trivial" (only GET /accounts/login/, anonymous: the reference figure) or
 "mix" (40 % map, 30 % reader, 20 % note POST, 10 % proposal POST).
-CRUX_LOAD_WAIT: "0" (closed loop, no think time: measures capacity), "LOW-HIGH" seconds
-of think time between a person's requests (paced: latency at a human pace), or "rate:R"
-(each person makes R requests a second, an open-ish load at a chosen share of capacity).
+CRUX_LOAD_WAIT: "0" (closed loop, no think time: measures capacity) or "LOW-HIGH" seconds
+of think time between a person's requests (paced: measures latency at a human pace).
 CRUX_LOAD_EVENTS: where to write a per-second timeline of successes and failures (JSON).
 """
 
@@ -24,7 +23,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 
-from locust import FastHttpUser, between, constant, constant_throughput, events, task
+from locust import FastHttpUser, between, constant, events, task
 
 CONFIG = json.loads(open(os.environ["CRUX_LOAD_CONFIG"], encoding="utf-8").read())  # noqa: SIM115
 MODE = os.environ.get("CRUX_LOAD_MODE", "mix")
@@ -43,8 +42,6 @@ _write_times: list[float] = []  # ms, successful and failed writes alike
 def _wait_time():
     if WAIT in ("", "0"):
         return constant(0)
-    if WAIT.startswith("rate:"):
-        return constant_throughput(float(WAIT.removeprefix("rate:")))
     low, high = (float(x) for x in WAIT.split("-"))
     return between(low, high)
 

@@ -12,10 +12,6 @@ Phases, all with --users simulated people (own accounts, logged in over HTTP fir
   2. mix, no think time: 40 % map, 30 % reader, 20 % note POST, 10 % proposal POST ->
      req/s, ratio to (1), errors, p95 of writes at saturation;
   3. mix, paced (1-3 s think time per person) -> errors and p95 of writes at a human pace;
-  3b. mix at half the capacity measured in (2), spread evenly over the same people ->
-     p95 of writes when the server is busy but not saturated (latency at saturation is
-     queueing time: on a machine where (2) and (3) offer about the same rate, (3) is
-     saturated too, so its p95 says more about the machine than about Crux);
   4. mix, paced, with `pg_ctlcluster ... restart` of the database a third of the way in ->
      what clients got during the outage, and that requests succeed afterwards with the same
      server processes (no app restart).
@@ -416,11 +412,6 @@ def main() -> int:
         print(describe(mix))
         paced = phase("paced", seconds=args.paced_duration, mode="mix", wait="1-3", **run)
         print(describe(paced))
-        per_person = mix["rps"] / 2 / args.users if mix["rps"] else 0.1
-        half = phase(
-            "half", seconds=args.paced_duration, mode="mix", wait=f"rate:{per_person:.4f}", **run
-        )
-        print(describe(half))
         ratio = mix["rps"] / trivial["rps"] if trivial["rps"] else float("nan")
 
         outage = None
@@ -477,11 +468,6 @@ def main() -> int:
             f"mix, {args.users} users, {args.paced_duration} s, 1-3 s think time: "
             f"{paced['rps']:.1f} req/s; errors {paced['failures']}; "
             f"p95 of writes {paced['write_p95']:.0f} ms (goal <= 150 ms)"
-        )
-        print(
-            f"mix, {args.users} users, {args.paced_duration} s, at half the capacity of (2) "
-            f"({half['rps']:.1f} req/s offered evenly): errors {half['failures']}; "
-            f"p95 of writes {half['write_p95']:.0f} ms (goal <= 150 ms)"
         )
         if outage:
             s = outage["summary"]
