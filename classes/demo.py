@@ -7,7 +7,8 @@ The class: the demo teacher teaches it, the demo moderator co-teaches, the demo 
 four more students are in it. The demo map is shared for proposals; two groups each have
 their own copy of it to argue in; two assignments are set: one due next week (see-after-
 post, with work on time and an approved argument) and one already past its due date with
-the late window still open (so its work is marked late).
+the late window still open (so its work is marked late). Ana's work on the first is graded,
+commented on and released; the demo student's grade there is a draft, not released yet.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def load_class_demo(*, debate: Debate, source: Source, people: dict) -> ClassDem
 
     now = timezone.now()
     issue = debate.claims.filter(kind=Claim.Kind.ISSUE).order_by("order", "pk").first()
-    services.assignment_create(
+    grounding = services.assignment_create(
         actor=teacher,
         classroom=classroom,
         title="Ground the debate in the article",
@@ -177,4 +178,31 @@ def load_class_demo(*, debate: Debate, source: Source, people: dict) -> ClassDem
             motivation="questioning" if body.endswith("?") else "commenting",
             visibility="public",
         )
+
+    # Grading: Ana's work on the first assignment is graded, commented and released; Stu
+    # Dent's grade is a draft the teacher has not released yet.
+    services.feedback_add(
+        actor=teacher,
+        assignment=grounding,
+        student=students["ana"],
+        kind="claim",
+        object_id=argument.pk,
+        comment="Well grounded: the quoted sentence carries the claim. Say why it matters.",
+        points=2,
+    )
+    services.grade_set(
+        actor=teacher,
+        assignment=grounding,
+        student=students["ana"],
+        score=None,
+        comment="A grounded argument and two careful questions on the text. Well done.",
+    )
+    services.grades_release(actor=teacher, assignment=grounding, students=[students["ana"]])
+    services.grade_set(
+        actor=teacher,
+        assignment=grounding,
+        student=student,
+        score=None,
+        comment="Good questions; the map still needs your argument.",
+    )
     return ClassDemo(classroom=classroom, created=True)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import MAX_TASK_COUNT, ClassMember, GroupCopy, MapShare, Task
+from .models import MAX_TASK_COUNT, Assignment, ClassMember, GroupCopy, MapShare, Task
 from .services._base import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS
+from .services.assignments import RUBRIC_KEYS
 
 
 class ClassForm(forms.Form):
@@ -133,9 +134,38 @@ class AssignmentForm(forms.Form):
     published = forms.BooleanField(
         label="Published (students see it)", required=False, initial=True
     )
+    # The grading rubric's weights (empty: the default stays).
+    rubric_claim = forms.IntegerField(
+        label="Points per claim", min_value=0, max_value=100, required=False
+    )
+    rubric_grounded = forms.IntegerField(
+        label="Extra points per claim that cites the source",
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
+    rubric_passage = forms.IntegerField(
+        label="Points per passage covered (cited or annotated)",
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
+    rubric_reply = forms.IntegerField(
+        label="Points per reply to a classmate", min_value=0, max_value=100, required=False
+    )
+    rubric_task = forms.IntegerField(
+        label="Points per task completed (half when late)",
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
 
     def __init__(self, *args, maps=(), readings=(), **kwargs):
         super().__init__(*args, **kwargs)
+        defaults = Assignment()  # the model's default weights, for a new assignment
+        for key in RUBRIC_KEYS:
+            name = f"rubric_{key}"
+            self.fields[name].initial = getattr(defaults, name)
         map_choices = [("", "—")] + [(str(d.pk), d.title) for d in maps]
         source_choices = [("", "—")] + [(str(s.pk), s.title) for s in readings]
         kinds = [("", "— no task —"), *Task.Kind.choices]
@@ -160,6 +190,12 @@ class AssignmentForm(forms.Form):
             self.fields[f"task{n}_section"] = forms.CharField(
                 label="Section (optional)", required=False, max_length=300
             )
+
+    def rubric_fields(self):
+        return [self[f"rubric_{key}"] for key in RUBRIC_KEYS]
+
+    def rubric(self) -> dict:
+        return {key: self.cleaned_data.get(f"rubric_{key}") for key in RUBRIC_KEYS}
 
     def task_rows(self):
         """The bound fields of each task row, for the template."""
@@ -231,6 +267,7 @@ def assignment_initial(assignment, tasks) -> dict:
         "see_after_post": assignment.see_after_post,
         "anonymous": assignment.anonymous,
         "published": assignment.published,
+        **{f"rubric_{key}": getattr(assignment, f"rubric_{key}") for key in RUBRIC_KEYS},
     }
     for n, task in enumerate(tasks[:TASK_ROWS], start=1):
         initial.update(
@@ -315,3 +352,31 @@ class CopiesForm(forms.Form):
     def __init__(self, *args, templates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [(d.pk, d.title) for d in templates]
+
+
+# --- grading (templates/classes/assignment.html, grading_student.html) ----------------------
+
+
+class GradeForm(forms.Form):
+    """A student's grade for the assignment: the teacher's score (empty: the auto-score
+    stands) and comment."""
+
+    score = forms.IntegerField(label="Score", min_value=0, max_value=10000, required=False)
+    comment = forms.CharField(
+        label="Comment", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FeedbackForm(forms.Form):
+    """A private comment on one of a student's contributions."""
+
+    kind = forms.ChoiceField(
+        choices=[("claim", "claim"), ("evidence", "evidence"), ("note", "note")]
+    )
+    object_id = forms.IntegerField(min_value=1)
+    comment = forms.CharField(
+        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    points = forms.IntegerField(
+        label="Points (optional)", min_value=-1000, max_value=1000, required=False
+    )

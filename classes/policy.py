@@ -109,6 +109,12 @@ def can_set_assignments(user: Person, classroom: Classroom) -> bool:
     return not classroom.archived and can_teach(user, classroom)
 
 
+def can_grade(user: Person, classroom: Classroom) -> bool:
+    """Grade students' work, comment on it privately and release grades: the class's
+    teachers, while it is not archived (they still see grades in an archived class)."""
+    return not classroom.archived and can_teach(user, classroom)
+
+
 def can_manage_groups(user: Person, classroom: Classroom) -> bool:
     """Make groups (by hand or at random), move students between them, delete them: the
     class's teachers, while it is not archived. Students see only their own group."""

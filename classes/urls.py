@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import assignments, classrooms, groups, joining, report, roster, sharing
+from .views import assignments, classrooms, grading, groups, joining, report, roster, sharing
 
 app_name = "classes"
 
@@ -50,6 +50,27 @@ urlpatterns = [
         f"{one}assignments/<int:assignment_id>/edit/",
         assignments.assignment_edit,
         name="assignment_edit",
+    ),
+    # Grading, for teachers.
+    path(
+        f"{one}assignments/<int:assignment_id>/grades/release/",
+        grading.grades_release,
+        name="grades_release",
+    ),
+    path(
+        f"{one}assignments/<int:assignment_id>/grades/<int:user_id>/",
+        grading.grading_student,
+        name="grading_student",
+    ),
+    path(
+        f"{one}assignments/<int:assignment_id>/grades/<int:user_id>/grade/",
+        grading.grade_save,
+        name="grade_save",
+    ),
+    path(
+        f"{one}assignments/<int:assignment_id>/grades/<int:user_id>/feedback/",
+        grading.feedback_new,
+        name="feedback_new",
     ),
     # The report, for teachers.
     path(f"{one}report/", report.report, name="report"),

@@ -170,6 +170,21 @@ def test_load_demo_builds_a_class_whose_pages_all_have_content(client):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "Ana Lima" in client.get(f"/classes/{classroom.pk}/report/").content.decode()
+    # Grading (point 5): Ana's grade on the first assignment is released with a comment and
+    # a comment on her argument; the demo student's is a draft she does not see.
+    from classes.models import FeedbackItem, Grade
+
+    ana_grade = Grade.objects.get(assignment=upcoming, student__username="ana")
+    assert ana_grade.released_at and ana_grade.comment and ana_grade.auto_score > 0
+    assert FeedbackItem.objects.filter(assignment=upcoming, student__username="ana").exists()
+    draft = Grade.objects.get(assignment=upcoming, student__username="student")
+    assert draft.released_at is None
+    assert "grading-table" in client.get(upcoming.get_absolute_url()).content.decode()
+    client.login(username="ana", password="crux-ana-demo")
+    assert "Your grade" in client.get(upcoming.get_absolute_url()).content.decode()
+    client.login(username="student", password="crux-student-demo")
+    assert "Your grade" not in client.get(upcoming.get_absolute_url()).content.decode()
     # Running it again keeps the class as it is.
     run("load_demo")
     assert Classroom.objects.filter(name=CLASS_NAME).count() == 1
+    assert Grade.objects.filter(assignment=upcoming).count() == 2

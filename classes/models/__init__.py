@@ -10,6 +10,7 @@ from .classrooms import (
     Classroom,
     normal_join_code,
 )
+from .grading import FeedbackItem, Grade
 from .groups import ClassGroup, ClassGroupMember, GroupCopy
 from .sharing import ClassGrant, MapShare
 
@@ -24,6 +25,8 @@ __all__ = [
     "ClassGroupMember",
     "ClassMember",
     "Classroom",
+    "FeedbackItem",
+    "Grade",
     "GroupCopy",
     "MapShare",
     "Task",

@@ -37,6 +37,14 @@ class Assignment(models.Model):
     anonymous = models.BooleanField(default=False)
     # A draft (unpublished) assignment is seen by the class's teachers only.
     published = models.BooleanField(default=True)
+    # The grading rubric's weights (classes.selectors.grading): points per claim, extra
+    # points per claim that cites the source, per passage covered (cited or annotated),
+    # per reply to a classmate, and per task completed (half for a task completed late).
+    rubric_claim = models.PositiveSmallIntegerField(default=1)
+    rubric_grounded = models.PositiveSmallIntegerField(default=3)
+    rubric_passage = models.PositiveSmallIntegerField(default=2)
+    rubric_reply = models.PositiveSmallIntegerField(default=2)
+    rubric_task = models.PositiveSmallIntegerField(default=4)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -37,6 +37,9 @@ class ClassAuditEntry(models.Model):
         GROUP_MEMBER_REMOVED = "group_member_removed", "took a student out of a group"
         GROUP_DELETED = "group_deleted", "deleted a group"
         COPIES_GIVEN = "copies_given", "gave copies of a map"
+        GRADED = "graded", "graded a student's work"
+        FEEDBACK_GIVEN = "feedback_given", "commented on a student's contribution"
+        GRADES_RELEASED = "grades_released", "released grades"
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="audit_entries")
     actor = models.ForeignKey(

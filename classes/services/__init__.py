@@ -16,6 +16,7 @@ from .classrooms import (
     class_unarchive,
     class_update,
 )
+from .grading import feedback_add, grade_set, grades_release
 from .groups import (
     class_copies_give,
     group_create,
@@ -57,6 +58,9 @@ __all__ = [
     "class_members_add",
     "class_unarchive",
     "class_update",
+    "feedback_add",
+    "grade_set",
+    "grades_release",
     "group_create",
     "group_delete",
     "group_member_add",

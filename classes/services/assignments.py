@@ -19,6 +19,8 @@ Action = ClassAuditEntry.Action
 MAX_TITLE_CHARS = 200
 MAX_INSTRUCTIONS_CHARS = 5000
 MAX_TASKS = 20
+RUBRIC_KEYS = ("claim", "grounded", "passage", "reply", "task")
+MAX_RUBRIC_POINTS = 100
 
 
 @dataclass
@@ -82,6 +84,21 @@ def _check(classroom: Classroom, title, instructions, due_at, late_until, tasks)
     return title
 
 
+def _rubric(rubric: dict[str, int] | None) -> dict[str, int]:
+    """The grading rubric's weights as the assignment's fields (`rubric_claim`, ...); keys
+    left out keep their value (or default)."""
+    fields = {}
+    for key, value in (rubric or {}).items():
+        if key not in RUBRIC_KEYS:
+            raise ValueError(f"Unknown rubric weight {key!r}")
+        if value is None:
+            continue
+        if not 0 <= int(value) <= MAX_RUBRIC_POINTS:
+            raise ValidationError(f"Rubric points must be from 0 to {MAX_RUBRIC_POINTS}.")
+        fields[f"rubric_{key}"] = int(value)
+    return fields
+
+
 def _write_tasks(assignment: Assignment, tasks: Sequence[TaskSpec]) -> None:
     Task.objects.bulk_create(
         [
@@ -115,11 +132,14 @@ def assignment_create(
     see_after_post: bool = False,
     anonymous: bool = False,
     published: bool = True,
+    rubric: dict[str, int] | None = None,
 ) -> Assignment:
-    """Set an assignment to the class, with its tasks."""
+    """Set an assignment to the class, with its tasks (and the grading rubric's weights:
+    `rubric`, by key of `RUBRIC_KEYS`; the defaults for those left out)."""
     refuse_if_archived(classroom)
     require(policy.can_set_assignments(actor, classroom), "Only the class's teachers set work.")
     title = _check(classroom, title, instructions, due_at, late_until, tasks)
+    weights = _rubric(rubric)
     assignment = Assignment.objects.create(
         classroom=classroom,
         title=title,
@@ -130,6 +150,7 @@ def assignment_create(
         anonymous=anonymous,
         published=published,
         created_by=actor,
+        **weights,
     )
     _write_tasks(assignment, tasks)
     audit(classroom=classroom, actor=actor, action=Action.ASSIGNMENT_SET, summary=f"“{title}”")
@@ -149,13 +170,16 @@ def assignment_update(
     see_after_post: bool = False,
     anonymous: bool = False,
     published: bool = True,
+    rubric: dict[str, int] | None = None,
 ) -> Assignment:
     """Change an assignment; its tasks are replaced by `tasks` (progress is counted from
-    the students' work, so nothing they did is lost)."""
+    the students' work, so nothing they did is lost). `rubric`: the grading weights to
+    change, as in `assignment_create`."""
     classroom = assignment.classroom
     refuse_if_archived(classroom)
     require(policy.can_set_assignments(actor, classroom), "Only the class's teachers set work.")
     title = _check(classroom, title, instructions, due_at, late_until, tasks)
+    weights = _rubric(rubric)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     assignment.title = title
     assignment.instructions = (instructions or "").strip()
@@ -164,6 +188,8 @@ def assignment_update(
     assignment.see_after_post = see_after_post
     assignment.anonymous = anonymous
     assignment.published = published
+    for name, value in weights.items():
+        setattr(assignment, name, value)
     assignment.save()
     assignment.tasks.all().delete()
     _write_tasks(assignment, tasks)

@@ -15,6 +15,7 @@ from debates.errors import DOMAIN_ERRORS
 from .. import policy, selectors, services
 from ..forms import AssignmentForm, assignment_initial
 from ..models import Assignment, Classroom
+from ..selectors import grading
 from ._common import class_for, form_errors
 
 
@@ -55,6 +56,7 @@ def _edit(request: HttpRequest, classroom: Classroom, assignment: Assignment | N
                 "published",
             )
         }
+        fields["rubric"] = form.rubric()
         try:
             specs = form.task_specs()
             if assignment is None:
@@ -104,5 +106,10 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_id: int) -> Http
             "classroom": classroom,
             "page": page,
             "can_edit": policy.can_set_assignments(request.user, classroom),
+            "grades": grading.grading_table(user=request.user, assignment=assignment),
+            "can_grade": policy.can_grade(request.user, classroom),
+            "my_grade": None
+            if page.teaches
+            else grading.my_grade(user=request.user, assignment=assignment),
         },
     )

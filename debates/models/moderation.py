@@ -144,6 +144,7 @@ class Notification(models.Model):
         REPLIED = "replied", "replied"
         MENTIONED = "mentioned", "mentioned"
         ADDED = "added", "added"
+        GRADED = "graded", "graded"  # a teacher released a grade (classes)
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
