@@ -1,7 +1,7 @@
 """The teaching part of the demo (`load_demo`): a seminar class around the demo map, so every
 class page has something on it. Built through `classes.services` and `debates.services`
-like a teacher and students would build it; only the demo students' accounts are made
-directly (as `debates.demo.build` makes the other demo users).
+like a teacher and students would build it; the demo students' accounts come from
+`debates.demo.build.ensure_demo_user`, as the other demo users do.
 
 The class: the demo teacher teaches it, the demo moderator co-teaches, the demo student and
 four more students are in it. The demo map is shared for proposals; two groups each have
@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from debates import services as debate_services
+from debates.demo.build import ensure_demo_user
 from debates.models import Claim, Debate, Source
 
 from . import services
@@ -61,17 +61,10 @@ class ClassDemo:
 
 
 def _ensure_students() -> dict[str, object]:
-    User = get_user_model()
-    users = {}
-    for spec in DEMO_STUDENTS:
-        user, _ = User.objects.get_or_create(
-            username=spec.username,
-            defaults={"display_name": spec.display_name, "email": f"{spec.username}@example.org"},
-        )
-        user.set_password(spec.password)
-        user.save(update_fields=["password"])
-        users[spec.username] = user
-    return users
+    return {
+        spec.username: ensure_demo_user(spec.username, spec.display_name, spec.password)
+        for spec in DEMO_STUDENTS
+    }
 
 
 def _span(source: Source, quote: str) -> tuple[int, int]:

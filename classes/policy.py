@@ -173,6 +173,16 @@ def can(user: Person, action: str, classroom: Classroom, target=None) -> bool:
 # --- "see classmates' work only after you post" ---------------------------------------------
 
 
+def _naming(*, debate: Debate | None, source) -> Q | None:
+    """Assignments whose tasks name `debate` (or `source`, or a map citing it); None when
+    the hooks are asked about neither."""
+    if debate is not None:
+        return Q(tasks__debate=debate)
+    if source is not None:
+        return Q(tasks__source=source) | Q(tasks__debate__sources=source)
+    return None
+
+
 def withheld_authors(user: Person, *, debate: Debate | None = None, source=None):
     """The classmates whose claims and notes `user` may not see yet in `debate` or on
     `source` (a hook of `debates.policy.withheld_q`), as a subquery of user ids; no query
@@ -193,13 +203,8 @@ def withheld_authors(user: Person, *, debate: Debate | None = None, source=None)
 
     from .models import Assignment, Task
 
-    if not user.is_authenticated:
-        return None
-    if debate is not None:
-        names = Q(tasks__debate=debate)
-    elif source is not None:
-        names = Q(tasks__source=source) | Q(tasks__debate__sources=source)
-    else:
+    names = _naming(debate=debate, source=source)
+    if not user.is_authenticated or names is None:
         return None
     window = {
         "created_at__gte": OuterRef("created_at"),
@@ -265,13 +270,8 @@ def pseudonym_expression(
 
     from .models import Assignment
 
-    if not user.is_authenticated:
-        return None
-    if debate is not None:
-        names = Q(tasks__debate=debate)
-    elif source is not None:
-        names = Q(tasks__source=source) | Q(tasks__debate__sources=source)
-    else:
+    names = _naming(debate=debate, source=source)
+    if not user.is_authenticated or names is None:
         return None
     # The classes concerned, in a subquery that depends on no row (run once per query).
     classes = ClassMember.objects.filter(

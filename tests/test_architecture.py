@@ -16,16 +16,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("debates", "accounts", "classes")
 
-# Where writing is the point: the services, schema migrations, and the demo builders
-# (scripts run by `load_demo` that make the demo accounts through the ORM; the rest of the
-# demo goes through the services).
+# Where writing is the point: the services, schema migrations, and the demo builder (it
+# makes the demo accounts through the ORM, for both apps; the rest of the demo goes through
+# the services).
 WRITERS = (
     "debates/services/",
     "classes/services/",
     "accounts/services.py",
     "/migrations/",
     "debates/demo/build.py",
-    "classes/demo.py",
 )
 
 # Writes that are a model's own invariant, so they run whoever deletes (Django admin, a

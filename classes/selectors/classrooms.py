@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Subquery
 
 from debates import policy as debate_policy
 from debates.models import Debate, Membership, Source
+from debates.selectors.moderation import count_of
 
 from .. import policy
 from ..models import ClassAuditEntry, ClassMember, Classroom, MapShare, normal_join_code
@@ -20,18 +20,6 @@ from .assignments import class_assignments
 Role = ClassMember.Role
 # Entries of the class's audit log shown on its roster page.
 AUDIT_SHOWN = 30
-
-
-def _count(queryset) -> Coalesce:
-    """A scalar subquery counting `queryset`'s rows (0 when there are none)."""
-    counted = (
-        queryset.order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 # --- My classes --------------------------------------------------------------------------
@@ -68,10 +56,10 @@ def my_classes(*, user) -> list[MyClass]:
                     :1
                 ]
             ),
-            n_students=_count(
+            n_students=count_of(
                 ClassMember.objects.filter(classroom=outer, role=Role.STUDENT, left_at=None)
             ),
-            n_maps=_count(MapShare.objects.filter(classroom=outer)),
+            n_maps=count_of(MapShare.objects.filter(classroom=outer)),
         )
         .order_by(F("archived_at").desc(nulls_first=True), "name", "pk")
     )

@@ -44,18 +44,23 @@ class DemoResult:
     created_map: bool
 
 
+def ensure_demo_user(username: str, display_name: str, password: str):
+    """A demo account (made if missing, its password reset to the printed one); the class
+    demo (`classes.demo`) makes its students with it too."""
+    user, _ = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={"display_name": display_name, "email": f"{username}@example.org"},
+    )
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
 def _ensure_users() -> dict[str, object]:
-    User = get_user_model()
-    users = {}
-    for spec in DEMO_USERS:
-        user, _ = User.objects.get_or_create(
-            username=spec.username,
-            defaults={"display_name": spec.display_name, "email": f"{spec.username}@example.org"},
-        )
-        user.set_password(spec.password)
-        user.save(update_fields=["password"])
-        users[spec.username] = user
-    return users
+    return {
+        spec.username: ensure_demo_user(spec.username, spec.display_name, spec.password)
+        for spec in DEMO_USERS
+    }
 
 
 def _ensure_source(owner) -> Source:

@@ -10,16 +10,14 @@ from django.db.models import OuterRef, Q, Subquery
 
 from .. import policy
 from ..models import (
-    Annotation,
     Claim,
     ClaimEdit,
     Debate,
     Evidence,
-    Flag,
     Membership,
     Notification,
 )
-from .moderation import _count
+from .moderation import count_of, queue_counts
 
 # The claims of theirs listed with each debate (proposed or rejected), at most.
 MINE_LISTED = 200
@@ -62,49 +60,31 @@ def my_debates(*, user) -> list[MyDebate]:
         .select_related("owner")
         .annotate(
             my_role=Subquery(Membership.objects.filter(debate=outer, user=user).values("role")[:1]),
-            n_mine=_count(
+            n_mine=count_of(
                 Claim.objects.filter(
                     debate=outer, author=user, status=Claim.Status.PROPOSED, deleted_at=None
                 )
             ),
-            n_my_evidence=_count(
+            n_my_evidence=count_of(
                 Evidence.objects.filter(
                     author=user, status=Evidence.Status.PROPOSED, deleted_at=None, **live_claim
                 )
             ),
-            n_my_edits=_count(
+            n_my_edits=count_of(
                 ClaimEdit.objects.filter(
                     author=user, status=ClaimEdit.Status.PROPOSED, **live_claim
                 )
             ),
-            n_rejected=_count(
+            n_rejected=count_of(
                 Claim.objects.filter(
                     debate=outer, author=user, status=Claim.Status.REJECTED, deleted_at=None
                 )
             ),
-            n_unread=_count(
+            n_unread=count_of(
                 Notification.objects.filter(debate=outer, recipient=user, read_at=None)
             ),
             # The queue, counted as the header and the queue page count it.
-            n_claims=_count(
-                Claim.objects.filter(debate=outer, status=Claim.Status.PROPOSED, deleted_at=None)
-            ),
-            n_evidence=_count(
-                Evidence.objects.filter(
-                    status=Evidence.Status.PROPOSED,
-                    deleted_at=None,
-                    claim__status=Claim.Status.PUBLISHED,
-                    **live_claim,
-                )
-            ),
-            n_edits=_count(
-                ClaimEdit.objects.filter(status=ClaimEdit.Status.PROPOSED, **live_claim)
-            ),
-            n_flags=_count(
-                Flag.objects.filter(status=Flag.Status.OPEN)
-                .filter(Q(claim__debate=outer) | Q(annotation__debate=outer))
-                .exclude(annotation__visibility=Annotation.Visibility.PRIVATE)
-            ),
+            **queue_counts(outer, many=False),
         )
         .order_by("-updated_at", "pk")
     )

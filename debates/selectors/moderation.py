@@ -135,7 +135,7 @@ def moderated_debates(*, user):
     return Debate.objects.filter(policy.moderated_debates_q(user)).order_by("title", "pk")
 
 
-def _count(queryset) -> Coalesce:
+def count_of(queryset) -> Coalesce:
     """A scalar subquery counting `queryset`'s rows (0 when there are none)."""
     counted = (
         queryset.order_by()
@@ -147,44 +147,49 @@ def _count(queryset) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def queue_counts(debates, *, many: bool) -> dict[str, Coalesce]:
+    """The moderation queue of `debates` as four counting subqueries (proposed claims,
+    proposed evidence on live claims, proposed edits, open flags on shared things): for
+    the debates a subquery gives (`many`), or for the one debate an OuterRef names."""
+    on = "debate__in" if many else "debate"
+    live_claims = {"claim__deleted_at__isnull": True, f"claim__{on}": debates}
+    return {
+        "n_claims": count_of(
+            Claim.objects.filter(
+                **{on: debates}, status=Claim.Status.PROPOSED, deleted_at__isnull=True
+            )
+        ),
+        "n_evidence": count_of(
+            Evidence.objects.filter(
+                status=Evidence.Status.PROPOSED,
+                deleted_at__isnull=True,
+                claim__status=Claim.Status.PUBLISHED,
+                **live_claims,
+            )
+        ),
+        "n_edits": count_of(
+            ClaimEdit.objects.filter(status=ClaimEdit.Status.PROPOSED, **live_claims)
+        ),
+        "n_flags": count_of(
+            Flag.objects.filter(status=Flag.Status.OPEN)
+            .filter(Q(**{f"claim__{on}": debates}) | Q(**{f"annotation__{on}": debates}))
+            .exclude(annotation__visibility=Annotation.Visibility.PRIVATE)
+        ),
+    }
+
+
 def header_counts(*, user) -> dict:
     """For the page header, in one query: unread notifications, whether the user moderates
     any debate, and how many items wait in the queues of the debates they moderate."""
     from django.contrib.auth import get_user_model
 
     debates = Debate.objects.filter(policy.moderated_debates_q(user)).values("pk")
-    live_claims = {"claim__deleted_at__isnull": True, "claim__debate__in": debates}
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            n_unread=_count(Notification.objects.filter(recipient=user, read_at__isnull=True)),
-            n_moderates=Exists(debates),
-            n_claims=_count(
-                Claim.objects.filter(
-                    debate__in=debates, status=Claim.Status.PROPOSED, deleted_at__isnull=True
-                )
-            ),
-            n_evidence=_count(
-                Evidence.objects.filter(
-                    status=Evidence.Status.PROPOSED,
-                    deleted_at__isnull=True,
-                    claim__status=Claim.Status.PUBLISHED,
-                    **live_claims,
-                )
-            ),
-            n_edits=_count(
-                ClaimEdit.objects.filter(status=ClaimEdit.Status.PROPOSED, **live_claims)
-            ),
-            n_flags=_count(
-                Flag.objects.filter(status=Flag.Status.OPEN)
-                .filter(Q(claim__debate__in=debates) | Q(annotation__debate__in=debates))
-                .exclude(annotation__visibility=Annotation.Visibility.PRIVATE)
-            ),
-        )
-        .values("n_unread", "n_moderates", "n_claims", "n_evidence", "n_edits", "n_flags")
-        .first()
-    )
+    counts = {
+        "n_unread": count_of(Notification.objects.filter(recipient=user, read_at__isnull=True)),
+        "n_moderates": Exists(debates),
+        **queue_counts(debates, many=True),
+    }
+    row = get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts).first()
     if row is None:
         return {"unread": 0, "moderates": False, "pending": 0}
     pending = row["n_claims"] + row["n_evidence"] + row["n_edits"] + row["n_flags"]
