@@ -409,3 +409,23 @@ def test_the_grading_table_is_a_fixed_number_of_queries(klass, work, teacher, ri
     assert klass.members.filter(role="student").count() == 20
     assert count() == small
     assert small <= 12, small
+
+
+def test_the_teachers_page_counts_progress_once(klass, work, teacher, rivers):
+    """The assignment page lends the grading table the progress it already counted: the
+    same rows, without the progress queries a second time."""
+    from classes.selectors.assignments import assignment_page
+
+    pupil = UserFactory(username="lent")
+    services.class_join(actor=pupil, code=klass.join_code)
+    argument(rivers, pupil, rivers.position, text="Lent")
+    teacher_ = type(teacher).objects.get(pk=teacher.pk)
+    page = assignment_page(user=teacher_, assignment=work)
+    with CaptureQueriesContext(connection) as alone:
+        fresh = grading.grading_table(user=teacher_, assignment=work)
+    with CaptureQueriesContext(connection) as lent:
+        reused = grading.grading_table(user=teacher_, assignment=work, page=page)
+    assert [(r.member.user_id, r.breakdown.total) for r in reused] == [
+        (r.member.user_id, r.breakdown.total) for r in fresh
+    ]
+    assert len(lent) < len(alone)

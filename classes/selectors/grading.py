@@ -27,7 +27,7 @@ from debates.models import Annotation, Claim, Evidence
 
 from .. import policy
 from ..models import Assignment, ClassMember, FeedbackItem, Grade, Task
-from .assignments import COUNTED_CLAIM_STATUSES, StudentProgress, progress
+from .assignments import COUNTED_CLAIM_STATUSES, AssignmentPage, StudentProgress, progress
 
 Role = ClassMember.Role
 
@@ -251,14 +251,23 @@ class GradeRow:
         return bool(self.grade and self.grade.released_at)
 
 
-def grading_table(*, user, assignment: Assignment) -> list[GradeRow]:
+def grading_table(
+    *, user, assignment: Assignment, page: AssignmentPage | None = None
+) -> list[GradeRow]:
     """Every current student's auto-score, rubric, grade and number of comments, for the
-    class's teachers (empty for anyone else): a fixed number of queries."""
+    class's teachers (empty for anyone else): a fixed number of queries. `page`, the
+    teacher's `assignment_page` already drawn, lends its tasks and progress rather than
+    counting them again."""
     if not policy.can_teach(user, assignment.classroom):
         return []
-    tasks = _tasks(assignment)
-    students = _students(assignment)
-    done = progress(assignment=assignment, students=students, tasks=tasks)
+    if page is not None and page.teaches:
+        tasks = page.tasks
+        students = [row.member for row in page.students]
+        done = {row.member.user_id: row for row in page.students}
+    else:
+        tasks = _tasks(assignment)
+        students = _students(assignment)
+        done = progress(assignment=assignment, students=students, tasks=tasks)
     work = work_many(assignment=assignment, tasks=tasks, students=students)
     grades = {g.student_id: g for g in Grade.objects.filter(assignment=assignment)}
     counts = dict(

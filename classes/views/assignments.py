@@ -106,7 +106,7 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_id: int) -> Http
             "classroom": classroom,
             "page": page,
             "can_edit": policy.can_set_assignments(request.user, classroom),
-            "grades": grading.grading_table(user=request.user, assignment=assignment),
+            "grades": grading.grading_table(user=request.user, assignment=assignment, page=page),
             "can_grade": policy.can_grade(request.user, classroom),
             "my_grade": None
             if page.teaches
