@@ -1,0 +1,340 @@
+"""Which claims of a map stand, given the attacks on it — pure functions, no database.
+
+The map is read as an abstract argumentation framework (Dung 1995):
+
+- an argument that *opposes* its parent attacks it;
+- an *undercut* attacks the link between its parent and the parent's parent (the parent's
+  bearing on what it answers), not the parent's own acceptability;
+- a cross-link is a second placement: a claim cross-linked as opposing under a second parent
+  attacks that parent too;
+- *supports* defend nothing by themselves in the labelling (a support is not an attack), but
+  they count in the gradual score and in the explanations ("defended by …").
+
+A link is an argument node of its own, so that an undercut can defeat it: the attack of c on p
+goes through the node (c→p), which stands only while c stands and no undercut of it stands.
+The standard encoding: (c→p) attacks p; a helper node ¬c attacks (c→p); c attacks ¬c. So ¬c is
+in exactly when c is out, and undecided when c is.
+
+``grounded(graph)`` computes the *grounded labelling*: the least complete labelling, unique and
+always defined, in linear time (a queue, never recursion): a node is IN when all its attackers
+are OUT, OUT when some attacker is IN, UNDEC otherwise (cycles of attack with nothing to
+break them). Claims get the labels *stands* (IN), *defeated* (OUT), *undecided* (UNDEC), each
+with the claims that explain it.
+
+``df_quad(graph, base, weight)`` is the gradual score of DF-QuAD (Rago, Toni, Aurisicchio and
+Baroni, KR 2016): each claim's strength in [0, 1] starts from a base score (from the votes on
+its acceptability; 0.5 without votes) and is pulled down by its attackers' aggregated strength
+and up by its supporters'; a relevance weight in [0, 1] scales what each reply contributes (the
+votes on its relevance), and an undercut scales its link down by its own strength.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+STANDS, DEFEATED, UNDECIDED = "stands", "defeated", "undecided"
+SUPPORTS, OPPOSES, UNDERCUTS, ANSWERS = "supports", "opposes", "undercuts", "answers"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """`child` stands under `parent` with `relation` (its tree place or a cross-link)."""
+
+    child: int
+    parent: int
+    relation: str
+
+
+@dataclass
+class Graph:
+    """A map's claims (ids) and placements. ``tree_parent`` gives each claim's own parent,
+    which decides what an undercut under it aims at."""
+
+    claims: list[int] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    tree_parent: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, claims: Iterable[tuple[int, int | None, str]], links: Iterable[Edge] = ()
+    ) -> Graph:
+        """From (id, parent id, relation) rows and cross-links; links to unknown claims are
+        skipped."""
+        graph = cls()
+        known: set[int] = set()
+        rows = list(claims)
+        for pk, _, _ in rows:
+            graph.claims.append(pk)
+            known.add(pk)
+        for pk, parent, relation in rows:
+            if parent is not None and parent in known:
+                graph.tree_parent[pk] = parent
+                graph.edges.append(Edge(pk, parent, relation))
+        for link in links:
+            if link.child in known and link.parent in known and link.child != link.parent:
+                graph.edges.append(link)
+        return graph
+
+
+@dataclass
+class Verdict:
+    label: str
+    # For *defeated*: the standing claims that attack it (directly). For *stands*: the
+    # claims that attacked it and were answered (each defeated, or its link undercut).
+    # For *undecided*: the undecided claims it is caught with.
+    because: list[int] = field(default_factory=list)
+    # Attacks on it whose link was undercut: (attacker, the standing undercut).
+    undercut: list[tuple[int, int]] = field(default_factory=list)
+    # Its supporters that stand (it is "defended by" them, in the explanation).
+    supported_by: list[int] = field(default_factory=list)
+
+
+# Node names in the framework: ("c", id) a claim, ("e", child, parent) an attack link,
+# ("n", id) the helper "claim id is not in".
+Node = tuple
+
+
+def _framework(graph: Graph) -> tuple[list[Node], dict[Node, list[Node]]]:
+    """The framework's nodes and, for each, its attackers."""
+    attackers: dict[Node, list[Node]] = defaultdict(list)
+    nodes: list[Node] = [("c", pk) for pk in graph.claims]
+    helpers: set[int] = set()
+    links: dict[tuple[int, int], Node] = {}
+    for edge in graph.edges:
+        if edge.relation != OPPOSES:
+            continue
+        link = ("e", edge.child, edge.parent)
+        if (edge.child, edge.parent) in links:
+            continue
+        links[(edge.child, edge.parent)] = link
+        nodes.append(link)
+        attackers[("c", edge.parent)].append(link)
+        attackers[link].append(("n", edge.child))
+        if edge.child not in helpers:
+            helpers.add(edge.child)
+            nodes.append(("n", edge.child))
+            attackers[("n", edge.child)].append(("c", edge.child))
+    for edge in graph.edges:
+        if edge.relation != UNDERCUTS:
+            continue
+        target = graph.tree_parent.get(edge.parent)
+        undercut = links.get((edge.parent, target)) if target is not None else None
+        if undercut is not None:
+            attackers[undercut].append(("c", edge.child))
+    return nodes, attackers
+
+
+def _label(nodes: list[Node], attackers: Mapping[Node, list[Node]]) -> dict[Node, str]:
+    """The grounded labelling of a framework, in O(nodes + attacks)."""
+    attacks: dict[Node, list[Node]] = defaultdict(list)
+    for target, sources in attackers.items():
+        for source in sources:
+            attacks[source].append(target)
+    alive = {node: len(attackers.get(node, ())) for node in nodes}  # attackers not yet OUT
+    label: dict[Node, str] = {}
+    queue = deque(node for node in nodes if alive[node] == 0)
+    while queue:
+        node = queue.popleft()
+        if node in label:
+            continue
+        label[node] = "in"
+        for target in attacks.get(node, ()):
+            if target in label:
+                continue
+            label[target] = "out"
+            for next_target in attacks.get(target, ()):
+                if next_target in label:
+                    continue
+                alive[next_target] -= 1
+                if alive[next_target] == 0:
+                    queue.append(next_target)
+    for node in nodes:
+        label.setdefault(node, "undec")
+    return label
+
+
+def grounded(graph: Graph) -> dict[int, Verdict]:
+    """Each claim's verdict under grounded semantics, with what explains it."""
+    nodes, attackers = _framework(graph)
+    label = _label(nodes, attackers)
+    names = {"in": STANDS, "out": DEFEATED, "undec": UNDECIDED}
+    supporters: dict[int, list[int]] = defaultdict(list)
+    for edge in graph.edges:
+        if edge.relation == SUPPORTS:
+            supporters[edge.parent].append(edge.child)
+    verdicts: dict[int, Verdict] = {}
+    for pk in graph.claims:
+        verdict = Verdict(names[label[("c", pk)]])
+        for link in attackers.get(("c", pk), ()):
+            attacker = link[1]
+            attacker_label = label[("c", attacker)]
+            undercuts = [u[1] for u in attackers.get(link, ()) if u[0] == "c"]
+            standing_undercut = next((u for u in undercuts if label[("c", u)] == "in"), None)
+            if verdict.label == DEFEATED and label[link] == "in":
+                verdict.because.append(attacker)
+            elif verdict.label == STANDS:
+                if standing_undercut is not None and attacker_label != "out":
+                    verdict.undercut.append((attacker, standing_undercut))
+                else:
+                    verdict.because.append(attacker)
+            elif verdict.label == UNDECIDED and label[link] == "undec":
+                verdict.because.append(attacker)
+        verdict.supported_by = [s for s in supporters.get(pk, ()) if label[("c", s)] == "in"]
+        verdicts[pk] = verdict
+    return verdicts
+
+
+def explain(pk: int, verdicts: Mapping[int, Verdict], text: Mapping[int, str]) -> str:
+    """A plain-language "why" for claim `pk`'s label; `text` names claims."""
+    verdict = verdicts[pk]
+
+    def named(ids: Iterable[int]) -> str:
+        quoted = [f"“{_short(text.get(i, f'claim {i}'))}”" for i in ids]
+        if len(quoted) <= 1:
+            return "".join(quoted)
+        return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+    if verdict.label == DEFEATED:
+        return f"Defeated: {named(verdict.because)} attacks it and stands unanswered."
+    if verdict.label == UNDECIDED:
+        if verdict.because:
+            return (
+                f"Undecided: it is caught in a cycle of attacks with {named(verdict.because)}, "
+                "which nothing on the map settles."
+            )
+        return "Undecided: the attacks around it go round in a circle that nothing settles."
+    parts = []
+    if not verdict.because and not verdict.undercut:
+        parts.append("Stands: nothing on the map attacks it.")
+    else:
+        answered = []
+        for attacker in verdict.because:
+            defeaters = verdicts[attacker].because
+            answered.append(
+                f"{named([attacker])} is answered by {named(defeaters)}"
+                if defeaters
+                else f"{named([attacker])} is itself defeated"
+            )
+        for attacker, undercut in verdict.undercut:
+            answered.append(
+                f"{named([attacker])} does not bear on it, as {named([undercut])} shows"
+            )
+        parts.append("Stands: every attack on it is answered — " + "; ".join(answered) + ".")
+    if verdict.supported_by:
+        parts.append(f"Supported by {named(verdict.supported_by)}.")
+    return " ".join(parts)
+
+
+def _short(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# --- the gradual score ---------------------------------------------------------------------
+
+
+def _aggregate(values: Iterable[float]) -> float:
+    """DF-QuAD's aggregation: 1 − ∏(1 − v), 0 for none."""
+    rest = 1.0
+    for value in values:
+        rest *= 1.0 - value
+    return 1.0 - rest
+
+
+def _combine(base: float, attack: float, support: float) -> float:
+    if attack >= support:
+        return base - base * (attack - support)
+    return base + (1.0 - base) * (support - attack)
+
+
+def df_quad(
+    graph: Graph,
+    base: Mapping[int, float] | None = None,
+    weight: Mapping[tuple[int, int], float] | None = None,
+    *,
+    default_base: float = 0.5,
+    rounds: int = 100,
+    tolerance: float = 1e-9,
+) -> dict[int, float]:
+    """Each claim's DF-QuAD strength. `base`: claim → base score in [0, 1] (default 0.5);
+    `weight`: (child, parent) → how much the reply bears on that parent in [0, 1] (default
+    1). An undercut u of the link (c→p) multiplies its weight by (1 − strength of u).
+
+    On a map without cycles the scores are computed children first, in one pass; cycles
+    (through cross-links) are iterated until they settle or `rounds` pass."""
+    base = base or {}
+    weight = weight or {}
+    attackers: dict[int, list[tuple[int, int]]] = defaultdict(list)  # parent → (child, parent)
+    supporters: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    undercutters: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for edge in graph.edges:
+        key = (edge.child, edge.parent)
+        if edge.relation == OPPOSES:
+            attackers[edge.parent].append(key)
+        elif edge.relation == SUPPORTS:
+            supporters[edge.parent].append(key)
+    for edge in graph.edges:
+        if edge.relation == UNDERCUTS:
+            target = graph.tree_parent.get(edge.parent)
+            if target is not None:
+                undercutters[(edge.parent, target)].append(edge.child)
+    strength = {pk: _clamp(base.get(pk, default_base)) for pk in graph.claims}
+
+    def contribution(key: tuple[int, int]) -> float:
+        w = _clamp(weight.get(key, 1.0))
+        for undercut in undercutters.get(key, ()):
+            w *= 1.0 - strength[undercut]
+        return strength[key[0]] * w
+
+    def score(pk: int) -> float:
+        attack = _aggregate(contribution(k) for k in attackers.get(pk, ()))
+        support = _aggregate(contribution(k) for k in supporters.get(pk, ()))
+        return _combine(_clamp(base.get(pk, default_base)), attack, support)
+
+    order = _children_first(graph)
+    if order is not None:
+        for pk in order:
+            strength[pk] = score(pk)
+        return strength
+    for _ in range(rounds):
+        change = 0.0
+        for pk in graph.claims:
+            new = score(pk)
+            change = max(change, abs(new - strength[pk]))
+            strength[pk] = new
+        if change < tolerance:
+            break
+    return strength
+
+
+def _children_first(graph: Graph) -> list[int] | None:
+    """The claims so that every claim comes after all that bear on it (its children,
+    cross-linked replies and undercuts of its links), or None when there is a cycle."""
+    depends: dict[int, set[int]] = defaultdict(set)
+    for edge in graph.edges:
+        depends[edge.parent].add(edge.child)
+        if edge.relation == UNDERCUTS:
+            target = graph.tree_parent.get(edge.parent)
+            if target is not None:
+                depends[target].add(edge.child)
+    waiting = {pk: len(depends.get(pk, ())) for pk in graph.claims}
+    needed_by: dict[int, list[int]] = defaultdict(list)
+    for parent, children in depends.items():
+        for child in children:
+            needed_by[child].append(parent)
+    ready = deque(pk for pk, n in waiting.items() if n == 0)
+    order = []
+    while ready:
+        pk = ready.popleft()
+        order.append(pk)
+        for parent in needed_by.get(pk, ()):
+            waiting[parent] -= 1
+            if waiting[parent] == 0:
+                ready.append(parent)
+    return order if len(order) == len(graph.claims) else None
+
+
+def _clamp(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else float(value)
