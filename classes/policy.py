@@ -11,7 +11,7 @@ brings it back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -171,30 +171,50 @@ def can(user: Person, action: str, classroom: Classroom, target=None) -> bool:
 
 
 # --- "see classmates' work only after you post" ---------------------------------------------
+#
+# Both hooks below answer in one of two forms. For one debate or source (`debate=`,
+# `source=`: a map, a claim page, the reader) they return a subquery that depends on no row.
+# For a list that crosses debates or sources (search, recent activity, notifications, a
+# person's claims) they take `debate_ref` or `source_ref`, the path from the caller's row to
+# its debate or source, and return an expression correlated with each row (`author_ref`:
+# the path to the row's author). No query runs here either way.
 
 
-def _naming(*, debate: Debate | None, source) -> Q | None:
-    """Assignments whose tasks name `debate` (or `source`, or a map citing it); None when
-    the hooks are asked about neither."""
+def _outer(path: str, depth: int):
+    from django.db.models import OuterRef
+
+    ref: Any = path
+    for _ in range(depth):
+        ref = OuterRef(ref)
+    return ref
+
+
+def _naming(
+    *,
+    debate: Debate | None,
+    source,
+    debate_ref: str | None = None,
+    source_ref: str | None = None,
+    depth: int = 1,
+) -> Q | None:
+    """Assignments whose tasks name `debate` (or `source`, or a map citing it), or, by
+    reference, the debate or source of the caller's row `depth` subqueries out; None when
+    the hooks are asked about nothing."""
     if debate is not None:
         return Q(tasks__debate=debate)
     if source is not None:
         return Q(tasks__source=source) | Q(tasks__debate__sources=source)
+    if debate_ref is not None:
+        return Q(tasks__debate=_outer(debate_ref, depth))
+    if source_ref is not None:
+        ref = _outer(source_ref, depth)
+        return Q(tasks__source=ref) | Q(tasks__debate__sources=ref)
     return None
 
 
-def withheld_authors(user: Person, *, debate: Debate | None = None, source=None):
-    """The classmates whose claims and notes `user` may not see yet in `debate` or on
-    `source` (a hook of `debates.policy.withheld_q`), as a subquery of user ids; no query
-    runs here.
-
-    They are the other current students of each class in which `user` is a current student
-    and which has an open (published, not yet closed) assignment with "see classmates' work
-    only after you post" whose tasks name the debate (or the source, or a map citing it),
-    while `user` has made no contribution to it: a claim (not rejected, withdrawn or
-    deleted) in one of its maps or a note (not private, not a reply) on one of its
-    readings, since the assignment was set. Teachers' work and everyone else's stays.
-    """
+def _waiting(user: User, names: Q):
+    """The open "see after you post" assignments named by `names`, in classes where `user`
+    is a current student, to which `user` has not posted yet (see `withheld_authors`)."""
     from django.db.models import Exists, OuterRef
     from django.db.models.functions import Coalesce
     from django.utils import timezone
@@ -203,9 +223,6 @@ def withheld_authors(user: Person, *, debate: Debate | None = None, source=None)
 
     from .models import Assignment, Task
 
-    names = _naming(debate=debate, source=source)
-    if not user.is_authenticated or names is None:
-        return None
     window = {
         "created_at__gte": OuterRef("created_at"),
         "created_at__lte": OuterRef("closes"),
@@ -226,7 +243,7 @@ def withheld_authors(user: Person, *, debate: Debate | None = None, source=None)
         deleted_at__isnull=True,
         **window,
     ).exclude(visibility=Annotation.Visibility.PRIVATE)
-    waiting = (
+    return (
         Assignment.objects.filter(names, see_after_post=True, published=True)
         .filter(
             classroom__members__user=user,
@@ -239,24 +256,76 @@ def withheld_authors(user: Person, *, debate: Debate | None = None, source=None)
         .annotate(posted=Exists(claimed) | Exists(noted))
         .filter(posted=False)
     )
-    return (
-        ClassMember.objects.filter(
-            classroom__in=waiting.values("classroom"), role=Role.STUDENT, left_at__isnull=True
+
+
+def withheld_authors(
+    user: Person,
+    *,
+    debate: Debate | None = None,
+    source=None,
+    debate_ref: str | None = None,
+    source_ref: str | None = None,
+    author_ref: str = "author",
+):
+    """The classmates whose claims and notes `user` may not see yet in `debate` or on
+    `source` (a hook of `debates.policy.withheld_q`), as a subquery of user ids; or, by
+    reference (`debate_ref`/`source_ref`, see above), an expression true for the rows of a
+    cross-debate list that are withheld. No query runs here.
+
+    They are the other current students of each class in which `user` is a current student
+    and which has an open (published, not yet closed) assignment with "see classmates' work
+    only after you post" whose tasks name the debate (or the source, or a map citing it),
+    while `user` has made no contribution to it: a claim (not rejected, withdrawn or
+    deleted) in one of its maps or a note (not private, not a reply) on one of its
+    readings, since the assignment was set. Teachers' work and everyone else's stays.
+    """
+    from django.db.models import Exists, OuterRef
+
+    if not user.is_authenticated:
+        return None
+    if debate is not None or source is not None:
+        names = _naming(debate=debate, source=source)
+        if names is None:
+            return None
+        waiting = _waiting(user, names)
+        return (
+            ClassMember.objects.filter(
+                classroom__in=waiting.values("classroom"), role=Role.STUDENT, left_at__isnull=True
+            )
+            .exclude(user=user)
+            .values("user_id")
         )
-        .exclude(user=user)
-        .values("user_id")
-    )
+    names = _naming(debate=None, source=None, debate_ref=debate_ref, source_ref=source_ref)
+    if names is None:
+        return None
+    # Per row: an assignment naming the row's debate (or source) that `user` waits on, in
+    # a class of which the row's author is another current student.
+    classmate = ClassMember.objects.filter(
+        classroom=OuterRef("classroom"),
+        user=_outer(author_ref, 2),
+        role=Role.STUDENT,
+        left_at__isnull=True,
+    ).exclude(user=user)
+    return Exists(_waiting(user, names).filter(Exists(classmate)))
 
 
 # --- "anonymous to classmates" ---------------------------------------------------------------
 
 
 def pseudonym_expression(
-    user: Person, *, debate: Debate | None = None, source=None, author="author"
+    user: Person,
+    *,
+    debate: Debate | None = None,
+    source=None,
+    author="author",
+    debate_ref: str | None = None,
+    source_ref: str | None = None,
 ):
     """A subquery giving the pseudonym ("Student 7") under which `user` sees the author of
-    a row (by its field `author`) in `debate` or on `source`, NULL for the author's own name
-    (a hook of `debates.policy.shown_author_expression`); no query runs here.
+    a row (by its field `author`) in `debate` or on `source`, or, by reference, in the
+    row's own debate or on its own source (`debate_ref`/`source_ref`: the path from the row),
+    NULL for the author's own name (a hook of `debates.policy.shown_author_expression`); no
+    query runs here.
 
     A pseudonym is shown when `user` is a current student of a class that has a published
     "anonymous to classmates" assignment whose tasks name the debate (or the source, or a
@@ -265,23 +334,19 @@ def pseudonym_expression(
     the same in every assignment of the class. Teachers are never students, so they always
     see names, and teachers' own names always show.
     """
-    from django.db.models import CharField, Count, OuterRef, Subquery, Value
+    from django.db.models import CharField, Count, Exists, OuterRef, Subquery, Value
     from django.db.models.functions import Cast, Concat
 
     from .models import Assignment
 
-    names = _naming(debate=debate, source=source)
-    if not user.is_authenticated or names is None:
+    if not user.is_authenticated:
         return None
-    # The classes concerned, in a subquery that depends on no row (run once per query).
-    classes = ClassMember.objects.filter(
-        user=user,
-        role=Role.STUDENT,
-        left_at__isnull=True,
-        classroom__in=Assignment.objects.filter(names, anonymous=True, published=True).values(
-            "classroom"
-        ),
-    ).values("classroom")
+    fixed = debate is not None or source is not None
+    names = _naming(
+        debate=debate, source=source, debate_ref=debate_ref, source_ref=source_ref, depth=2
+    )
+    if names is None:
+        return None
     place = (
         ClassMember.objects.filter(
             classroom=OuterRef("classroom"), role=Role.STUDENT, pk__lte=OuterRef("pk")
@@ -291,10 +356,31 @@ def pseudonym_expression(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    pseudonyms = (
-        ClassMember.objects.filter(user=OuterRef(author), role=Role.STUDENT, classroom__in=classes)
-        .exclude(user=user)
-        .annotate(
+    pseudonyms = ClassMember.objects.filter(user=OuterRef(author), role=Role.STUDENT).exclude(
+        user=user
+    )
+    if fixed:
+        # The classes concerned, in a subquery that depends on no row (run once per query).
+        classes = ClassMember.objects.filter(
+            user=user,
+            role=Role.STUDENT,
+            left_at__isnull=True,
+            classroom__in=Assignment.objects.filter(names, anonymous=True, published=True).values(
+                "classroom"
+            ),
+        ).values("classroom")
+        pseudonyms = pseudonyms.filter(classroom__in=classes)
+    else:
+        # The classes concerned depend on the row's debate or source.
+        viewer_student = ClassMember.objects.filter(
+            classroom=OuterRef("classroom"), user=user, role=Role.STUDENT, left_at__isnull=True
+        )
+        anonymous = Assignment.objects.filter(
+            names, classroom=OuterRef("classroom"), anonymous=True, published=True
+        )
+        pseudonyms = pseudonyms.filter(Exists(viewer_student), Exists(anonymous))
+    named = (
+        pseudonyms.annotate(
             pseudonym=Concat(
                 Value("Student "),
                 Cast(Subquery(place), output_field=CharField()),
@@ -304,4 +390,4 @@ def pseudonym_expression(
         .order_by("pk")
         .values("pseudonym")[:1]
     )
-    return Subquery(pseudonyms, output_field=CharField())
+    return Subquery(named, output_field=CharField())

@@ -128,8 +128,15 @@ def visible_claims_q(user: Person, prefix: str = "", *, ancestors: bool = True) 
 # in its AppConfig.ready) takes the viewer and the debate or source and returns a queryset
 # of the author ids to withhold (`values("user_id")`), or None. It runs no query: the
 # caller's own query embeds it as a subquery, so a page's query count stays as it was.
-# Only the map (`selectors.maps._drawable`) and the reader's notes ask today; a debate's
-# moderators are never withheld anything (the callers skip them), nor anyone their own work.
+# The map (`selectors.maps._drawable`), the claim and history pages and the reader ask with
+# one debate or source; a debate's moderators are never withheld anything (the callers
+# skip them), nor anyone their own work.
+#
+# Lists that cross debates or sources (search, recent activity, a person's claims, the
+# notifications) ask per row instead: `withheld_q(user, debate_field=...)` (or
+# `source_field=`) passes the hook `debate_ref`/`source_ref`, the path from the row to its
+# debate or source, and `author_ref`, the path to its author; the hook then returns an
+# expression true for the rows it withholds (an `Exists` correlated with the row), or None.
 
 WithholdHook = Callable[..., Any]
 _WITHHOLD_HOOKS: list[WithholdHook] = []
@@ -141,18 +148,77 @@ def register_withhold_hook(hook: WithholdHook) -> None:
 
 
 def withheld_q(
-    user: Person, *, debate: Debate | None = None, source: Source | None = None, prefix: str = ""
+    user: Person,
+    *,
+    debate: Debate | None = None,
+    source: Source | None = None,
+    prefix: str = "",
+    debate_field: str | None = None,
+    source_field: str | None = None,
 ) -> Q:
     """A filter keeping the rows (claims or notes, by their `author`) that no hook withholds
-    from `user` in `debate` or on `source`; Q() (everything) when none does."""
+    from `user` in `debate` or on `source`; Q() (everything) when none does.
+
+    For a list across debates or sources give instead `debate_field` or `source_field`, the
+    path from the row to its debate or source (e.g. "debate", "anchor__source"): each row is
+    judged in its own debate or on its own source, and rows in debates `user` moderates are
+    all kept. Site staff are withheld nothing.
+    """
     rows = Q()
-    if not user.is_authenticated or (debate is None and source is None):
+    if not user.is_authenticated:
         return rows
+    author = f"{prefix}author"
+    if debate is not None or source is not None:
+        for hook in _WITHHOLD_HOOKS:
+            authors = hook(user, debate=debate, source=source)
+            if authors is not None:
+                rows &= Q(**{f"{author}__isnull": True}) | ~Q(**{f"{author}__in": authors})
+        return rows
+    if (debate_field is None and source_field is None) or user.is_staff:
+        return rows
+    for hook in _WITHHOLD_HOOKS:
+        withheld = hook(user, debate_ref=debate_field, source_ref=source_field, author_ref=author)
+        if withheld is not None:
+            rows &= ~Q(withheld)
+    if debate_field is not None and rows:
+        moderating = Debate.objects.filter(moderated_debates_q(user)).values("pk")
+        rows = Q(**{f"{debate_field}__in": moderating}) | rows
+    return rows
+
+
+def withholds(
+    user: Person, author, *, debate: Debate | None = None, source: Source | None = None
+) -> bool:
+    """Whether a hook withholds `author`'s work in `debate` or on `source` from `user` (one
+    query, none when no hook could): for a service deciding whether to tell `user` of it.
+    A debate's moderators are withheld nothing."""
+    from django.contrib.auth import get_user_model
+
+    author_id = getattr(author, "pk", None)
+    if not user.is_authenticated or author_id is None or author_id == user.pk:
+        return False
+    if debate is None and source is None:
+        return False
+    if debate is not None and can_moderate(user, debate):
+        return False
+    people = get_user_model().objects.filter(pk=author_id)
+    asked = False
     for hook in _WITHHOLD_HOOKS:
         authors = hook(user, debate=debate, source=source)
         if authors is not None:
-            rows &= Q(**{f"{prefix}author__isnull": True}) | ~Q(**{f"{prefix}author__in": authors})
-    return rows
+            people = people.filter(pk__in=authors)
+            asked = True
+    return asked and people.exists()
+
+
+def claim_withheld(user: Person, claim: Claim, debate: Debate) -> bool:
+    """Whether `claim` (of `debate`) is someone else's work withheld from `user` (one query
+    at most): for pages of one claim that the map's filter does not reach (its history)."""
+    if claim.author_id is None or (user.is_authenticated and claim.author_id == user.pk):
+        return False
+    if not user.is_authenticated or can_moderate(user, debate):
+        return False
+    return withholds(user, claim.author, debate=debate)
 
 
 # Another app may show some authors under another name to a viewer (the classes app's
@@ -160,6 +226,8 @@ def withheld_q(
 # and the name of the row's author field, and returns an expression (a subquery giving the
 # name to show, NULL for the author's own) or None. Like the hooks above, no query runs:
 # the caller annotates its own query with `shown_author` (the claim page, the reader's notes).
+# Lists across debates or sources pass `debate_field` or `source_field` (the hook gets
+# `debate_ref`/`source_ref`), so each row's author is named as in the row's own debate.
 _NAME_HOOKS: list[WithholdHook] = []
 
 
@@ -174,16 +242,46 @@ def shown_author_expression(
     debate: Debate | None = None,
     source: Source | None = None,
     author: str = "author",
+    debate_field: str | None = None,
+    source_field: str | None = None,
 ) -> Any:
     """An expression for the name a row's author is shown to `user` under instead of their
     own (NULL: their own), or None when no hook renames anyone."""
-    if not user.is_authenticated or (debate is None and source is None):
+    if not user.is_authenticated:
+        return None
+    if debate is None and source is None and debate_field is None and source_field is None:
         return None
     for hook in _NAME_HOOKS:
-        expression = hook(user, debate=debate, source=source, author=author)
+        if debate is not None or source is not None:
+            expression = hook(user, debate=debate, source=source, author=author)
+        else:
+            expression = hook(user, author=author, debate_ref=debate_field, source_ref=source_field)
         if expression is not None:
             return expression
     return None
+
+
+def shown_name(
+    user: Person, author, *, debate: Debate | None = None, source: Source | None = None
+) -> str:
+    """The name under which `user` knows `author` in `debate` or on `source`: a pseudonym
+    if a hook gives one, else their public name (one query, none when no hook could)."""
+    from django.contrib.auth import get_user_model
+
+    name = getattr(author, "public_name", "")
+    if getattr(author, "pk", None) is None:
+        return name
+    expression = shown_author_expression(user, debate=debate, source=source, author="pk")
+    if expression is None:
+        return name
+    pseudonym = (
+        get_user_model()
+        .objects.filter(pk=author.pk)
+        .annotate(shown=expression)
+        .values_list("shown", flat=True)
+        .first()
+    )
+    return pseudonym or name
 
 
 # --- where a claim stands: the ancestor-aware part of claim visibility --------------------

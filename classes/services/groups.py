@@ -10,26 +10,34 @@ put in groups.
 fixed number of queries per copy) into private copies owned by the class's teacher: one for
 the whole class, one per group or one per student. The students of each copy get the debate
 role of the chosen mode (`MapShare.ROLE_FOR_MODE`), the class's teachers and co-teachers
-moderate every copy, and `GroupCopy` records which copy is whose.
+moderate every copy, and `GroupCopy` records which copy is whose. Each role a copy gave is
+a `ClassGrant`, like a shared map's roles: someone who leaves the class or is removed loses
+them (`copies_leave`; a role held otherwise stays), and someone who joins after the copies
+were given gets what the copies gave the others (`copies_join`): a place in the class's
+copy, their own copy, or a place in the smallest group that has a copy, and that copy.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
+from debates import policy as debate_policy
 from debates import services as debate_services
 from debates.models import Debate, Membership
 
 from .. import policy
 from ..models import (
     ClassAuditEntry,
+    ClassGrant,
     ClassGroup,
     ClassGroupMember,
     ClassMember,
@@ -319,6 +327,16 @@ def class_copies_give(
             for debate, (_, group, student, _) in zip(copies, units, strict=True)
         ]
     )
+    # What the class gave, remembered so that it goes when the person leaves the class
+    # (`copies_leave`): one insert for every copy.
+    ClassGrant.objects.bulk_create(
+        [
+            ClassGrant(debate=debate, user=user, role=member_role, previous_role="")
+            for debate, (_, _, _, people) in zip(copies, units, strict=True)
+            for user, member_role in teachers + [(s, role) for s in people]
+            if user.pk != owner.pk
+        ]
+    )
     label = GroupCopy.For(copy_for).label
     audit(
         classroom=classroom,
@@ -330,3 +348,186 @@ def class_copies_give(
         ),
     )
     return rows
+
+
+# --- copies and the roster -----------------------------------------------------------------
+
+
+def copies_leave(*, classroom: Classroom, user, actor, reason: str) -> None:
+    """`user` left the class or was removed: the roles its copies gave them go (a role held
+    by hand before stays, or comes back), and they are in none of its groups."""
+    grants = ClassGrant.objects.select_for_update().filter(
+        user=user, debate__class_copy__classroom=classroom
+    )
+    for grant in grants.select_related("debate"):
+        debate_services.member_ungrant(
+            debate=grant.debate,
+            actor=actor,
+            user=user,
+            role=grant.role,
+            restore=grant.previous_role,
+            reason=reason,
+        )
+        grant.delete()
+    ClassGroupMember.objects.filter(classroom=classroom, user=user).delete()
+
+
+def copies_join(*, classroom: Classroom, users: Iterable, actor) -> None:
+    """`users` just became students of the class (or came back) after copies of maps were
+    given in it: each gets what the copies gave the others. From a copy for the whole class,
+    a role in it. From copies per group, a role in their group's copy; someone in no group
+    is put in the smallest group that has a copy (the fewest current students; by name on
+    a tie). From copies per student, their own copy if they had one, else a new copy of the
+    template, made on the authority of the teacher who gave the others (none when the
+    template is gone or they may no longer copy it: the class's log says so)."""
+    users = list(users)
+    copies = list(
+        GroupCopy.objects.filter(classroom=classroom)
+        .select_related("debate__owner", "template", "created_by", "group")
+        .order_by("created_at", "pk")
+    )
+    if not users or not copies:
+        return
+    # The copies given together: one batch per template, "for", mode and moment.
+    batches: dict[tuple, list[GroupCopy]] = {}
+    for copy in copies:
+        key = (copy.template_id, copy.copy_for, copy.mode, copy.created_at)
+        batches.setdefault(key, []).append(copy)
+    group_of = dict(
+        ClassGroupMember.objects.filter(classroom=classroom, user__in=users).values_list(
+            "user_id", "group_id"
+        )
+    )
+    for user in users:
+        for batch in batches.values():
+            first = batch[0]
+            role = MapShare.ROLE_FOR_MODE[MapShare.Mode(first.mode)]
+            target: GroupCopy | None = None
+            if first.copy_for == GroupCopy.For.CLASS:
+                target = first
+            elif first.copy_for == GroupCopy.For.STUDENT:
+                target = next((c for c in batch if c.student_id == user.pk), None)
+                if target is None:
+                    _late_copy(classroom, batch, user, role, actor)
+                    continue
+            else:
+                if user.pk not in group_of:
+                    group = _smallest_group(classroom, batch)
+                    if group is not None:
+                        ClassGroupMember.objects.create(classroom=classroom, group=group, user=user)
+                        group_of[user.pk] = group.pk
+                        audit(
+                            classroom=classroom,
+                            actor=actor,
+                            action=Action.GROUP_MEMBER_ADDED,
+                            summary=f"{named(user)} → “{group.name}” (joined after copies "
+                            "were given: the smallest group)",
+                        )
+                wanted = group_of.get(user.pk)
+                target = next((c for c in batch if c.group_id and c.group_id == wanted), None)
+            if target is not None:
+                _grant_copy(target.debate, user, role, actor, classroom)
+
+
+def _smallest_group(classroom: Classroom, batch: list[GroupCopy]) -> ClassGroup | None:
+    """Of the groups (still there) that have a copy in `batch`, the one with the fewest
+    current students; by name, then age, on a tie."""
+    groups = {c.group_id: c.group for c in batch if c.group is not None}
+    if not groups:
+        return None
+    sizes = dict(
+        ClassGroupMember.objects.filter(
+            group_id__in=list(groups),
+            user__class_memberships__classroom=classroom,
+            user__class_memberships__role=ClassMember.Role.STUDENT,
+            user__class_memberships__left_at=None,
+        )
+        .order_by()
+        .values_list("group_id")
+        .annotate(n=Count("pk"))
+    )
+    return min(groups.values(), key=lambda g: (sizes.get(g.pk, 0), _natural_key(g.name), g.pk))
+
+
+def _natural_key(name: str) -> list:
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
+
+
+def _grant_copy(debate: Debate, user, role: str, actor, classroom: Classroom) -> None:
+    """Give `user` `role` in a class's copy, as a `ClassGrant` (nothing when they hold as
+    much already, by hand)."""
+    from .sharing import RANK
+
+    if user.pk == debate.owner_id:
+        return
+    grant = ClassGrant.objects.select_for_update().filter(debate=debate, user=user).first()
+    held = (
+        Membership.objects.filter(debate=debate, user=user).values_list("role", flat=True).first()
+    )
+    if held is not None and RANK[held] >= RANK[role]:
+        return
+    debate_services.member_grant(
+        debate=debate,
+        actor=actor,
+        grantor=debate.owner,
+        user=user,
+        role=role,
+        reason=f"class “{classroom.name}”",
+    )
+    if grant is None:
+        ClassGrant.objects.create(debate=debate, user=user, role=role, previous_role=held or "")
+    else:
+        grant.role = role
+        grant.save(update_fields=["role", "updated_at"])
+
+
+def _late_copy(classroom: Classroom, batch: list[GroupCopy], user, role: str, actor) -> None:
+    """A copy of the batch's template for a student who joined after it was given."""
+    first = batch[0]
+    template, by = first.template, first.created_by
+    if template is None or by is None or not debate_policy.can_copy_debate(by, template):
+        audit(
+            classroom=classroom,
+            actor=actor,
+            action=Action.COPIES_GIVEN,
+            summary=f"No copy for {named(user)}, who joined after the copies were given: "
+            "the template is gone or may no longer be copied.",
+        )
+        return
+    owner = first.debate.owner
+    teachers = [
+        (m.user, Membership.Role.MODERATOR)
+        for m in ClassMember.objects.filter(classroom=classroom, left_at=None).select_related(
+            "user"
+        )
+        if m.teaches and m.user_id != owner.pk
+    ]
+    members = [*teachers, (user, role)]
+    (debate,) = debate_services.debate_copies(
+        actor=by,
+        debate=template,
+        titles=[_copy_title(template, user.public_name)],
+        members=[members],
+        owner=owner,
+        visibility=Debate.Visibility.PRIVATE,
+        contribution_mode=COPY_MODE_FOR.get(MapShare.Mode(first.mode), template.contribution_mode),
+    )
+    GroupCopy.objects.create(
+        classroom=classroom,
+        template=template,
+        debate=debate,
+        copy_for=GroupCopy.For.STUDENT,
+        mode=first.mode,
+        student=user,
+        created_by=by,
+        created_at=first.created_at,  # listed with the copies given with it
+    )
+    ClassGrant.objects.bulk_create(
+        [ClassGrant(debate=debate, user=u, role=r, previous_role="") for u, r in members]
+    )
+    audit(
+        classroom=classroom,
+        actor=actor,
+        action=Action.COPIES_GIVEN,
+        summary=f"“{template.title}” for {named(user)}, who joined after the copies were given",
+    )

@@ -1,6 +1,7 @@
 """Who is in a class: joining with the code or link, leaving, teachers adding (one by one
 or a pasted list), removing, and making co-teachers. Each change brings the roles of the
-people concerned in the class's shared maps in step (`sharing.sync_class`)."""
+people concerned in the class's shared maps in step (`sharing.sync_class`), and in the
+copies given in the class (`groups.copies_join`, `groups.copies_leave`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from .. import policy
 from ..models import ClassAuditEntry, ClassMember, Classroom, normal_join_code
-from . import sharing
+from . import groups, sharing
 from ._base import audit, current_member, named, refuse_if_archived, require
 
 Action = ClassAuditEntry.Action
@@ -79,6 +80,7 @@ def class_join(*, actor, code: str, via: str = ClassMember.Via.CODE) -> JoinResu
     sharing.sync_class(
         classroom=classroom, actor=actor, reason=f"joined class “{classroom.name}”", users=[actor]
     )
+    groups.copies_join(classroom=classroom, users=[actor], actor=actor)
     return JoinResult(member, joined=True)
 
 
@@ -103,6 +105,7 @@ def _depart(member: ClassMember, *, actor, action: str, reason: str) -> None:
     policy.forget_class_role(member.user, classroom)
     audit(classroom=classroom, actor=actor, action=action, summary=named(member.user))
     sharing.sync_class(classroom=classroom, actor=actor, reason=reason, users=[member.user])
+    groups.copies_leave(classroom=classroom, user=member.user, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -234,4 +237,5 @@ def class_members_add(*, actor, classroom: Classroom, entries: str | list[str]) 
             reason=f"added to class “{classroom.name}”",
             users=result.added,
         )
+        groups.copies_join(classroom=classroom, users=result.added, actor=actor)
     return result

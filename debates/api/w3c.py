@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import CharField, Count, F, Max, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import APIException, ParseError, PermissionDenied
@@ -156,6 +157,15 @@ def _document(request, annotation: Annotation) -> dict:
             start=anchor.start,
             end=anchor.end,
         )
+    # A classmate the requester knows under a pseudonym ("anonymous to classmates") is
+    # named by it, with an IRI of the source's own that leads to no profile.
+    pseudonym = getattr(annotation, "shown_author", None)
+    if pseudonym:
+        creator_id = _container_iri(request, source_id) + "#" + slugify(pseudonym)
+        creator_name = pseudonym
+    else:
+        creator_id = request.build_absolute_uri(annotation.author.get_absolute_url())
+        creator_name = annotation.author.public_name
     audience = None
     if annotation.visibility == Annotation.Visibility.DEBATE and annotation.debate is not None:
         audience = request.build_absolute_uri(annotation.debate.get_absolute_url())
@@ -165,8 +175,8 @@ def _document(request, annotation: Annotation) -> dict:
         body=annotation.body,
         tags=tuple(tag.name for tag in annotation.tags.all()),
         motivation=annotation.motivation,
-        creator_id=request.build_absolute_uri(annotation.author.get_absolute_url()),
-        creator_name=annotation.author.public_name,
+        creator_id=creator_id,
+        creator_name=creator_name,
         created=annotation.created_at,
         modified=annotation.updated_at,
         in_reply_to=reply_to,
@@ -200,6 +210,23 @@ def _not_modified(request, etag: str) -> bool:
 
 def _loaded(queryset):
     return queryset.select_related("anchor", "author", "debate").prefetch_related("tags")
+
+
+def _as_seen(request, queryset, source_id):
+    """`queryset` without the annotations withheld from the requester on the source
+    (classes: "see classmates' work only after you post"; a reply goes with its root), each
+    with `shown_author`, the pseudonym the requester knows its author by there, if any; all
+    in the same query."""
+    source = Source(pk=source_id)
+    user = request.user
+    # A reply goes with its thread's root, as in the reader.
+    queryset = queryset.filter(policy.withheld_q(user, source=source)).filter(
+        policy.withheld_q(user, source=source, prefix="parent__")
+    )
+    shown = policy.shown_author_expression(user, source=source)
+    return queryset.annotate(
+        shown_author=shown if shown is not None else Value(None, output_field=CharField())
+    )
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -258,7 +285,9 @@ class AnnotationView(_ProtocolView):
     def annotation(self, request, pk: int, aid: int, *, for_update: bool = False) -> Annotation:
         """The live annotation, or 404 when the requester may not see it: its source, and for
         a reply its thread's root, included (a reply of a removed note is gone with it)."""
-        annotations = Annotation.objects.filter(pk=aid, anchor__source_id=pk, deleted_at=None)
+        annotations = _as_seen(
+            request, Annotation.objects.filter(pk=aid, anchor__source_id=pk, deleted_at=None), pk
+        )
         if for_update:
             annotations = annotations.select_for_update(of=("self",))
         annotation = _loaded(annotations).select_related("anchor__source", "parent__debate").first()
@@ -376,7 +405,11 @@ class ContainerView(_ProtocolView):
         # replies out of the container even for those who may restore it.
         thread_live = Q(parent__isnull=True) | Q(parent__deleted_at__isnull=True)
         return (
-            Annotation.objects.filter(anchor__source=source, deleted_at__isnull=True)
+            _as_seen(
+                request,
+                Annotation.objects.filter(anchor__source=source, deleted_at__isnull=True),
+                source.pk,
+            )
             .filter(policy.visible_annotations_q(request.user))
             .filter(thread_live)
             .order_by(

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import CharField, Value
+
 from .. import policy
 from ..models import (
     Claim,
@@ -81,6 +83,17 @@ def _field(record, name: str):
     return getattr(record, f"{name}_id" if name in ("parent", "merged_into") else name)
 
 
+def _named(records, viewer, debate: Debate):
+    """History records with their editor, and `shown_user`: the name under which the viewer
+    knows the editor in `debate` (a pseudonym, "Student 7", in a class's anonymous
+    assignment; None: their own name), in the same query."""
+    records = records.select_related("history_user")
+    shown = policy.shown_author_expression(viewer, debate=debate, author="history_user")
+    return records.annotate(
+        shown_user=shown if shown is not None else Value(None, output_field=CharField())
+    )
+
+
 def claim_versions(*, claim: Claim, viewer) -> list[ClaimVersion]:
     """The saved states of a claim that the viewer may read, newest first, each with what
     changed and a word diff of its text against the state shown before it; moderators may
@@ -92,7 +105,7 @@ def claim_versions(*, claim: Claim, viewer) -> list[ClaimVersion]:
     against the last text they may read, or its whole text is shown).
     """
     debate = claim.debate
-    every = list(claim.history.select_related("history_user").order_by("history_id"))
+    every = list(_named(claim.history.all(), viewer, debate).order_by("history_id"))
     records = [r for r in every if policy.can_view_version(viewer, claim, debate, r)]
     redactions = {
         r.history_id: r
@@ -178,9 +191,9 @@ def evidence_events(*, claim: Claim, viewer) -> list[EvidenceEvent]:
     reviewed), newest first. Others' proposals are left to their author and moderators."""
     moderating = policy.can_moderate(viewer, claim.debate)
     records = list(
-        Evidence.history.filter(claim_id=claim.pk)
-        .select_related("history_user")
-        .order_by("history_id")
+        _named(Evidence.history.filter(claim_id=claim.pk), viewer, claim.debate).order_by(
+            "history_id"
+        )
     )
     passages = Passage.objects.select_related("anchor", "source").in_bulk(
         {r.passage_id for r in records}

@@ -203,9 +203,12 @@ def web_search_query(query: str) -> tuple[str, list[str]]:
 
 
 def _claims(viewer) -> QuerySet[Claim]:
+    # Work another app withholds (classes: "see classmates' work after you post"), each
+    # claim judged in its own debate.
     return (
         Claim.objects.filter(debate__in=debates_visible_to(viewer).values("pk"))
         .filter(policy.visible_claims_q(viewer))
+        .filter(policy.withheld_q(viewer, debate_field="debate"))
         .select_related("debate")
     )
 
@@ -226,12 +229,17 @@ def _annotations(viewer) -> QuerySet[Annotation]:
     # Deleted notes are out of search even where the policy lets moderators restore them;
     # the policy leaves out replies of removed notes and notes on sources the viewer cannot
     # read.
-    return (
+    # Withheld notes (as in the reader) are out, each judged on its own source; an author
+    # shown under a pseudonym there ("anonymous to classmates") is here too (`shown_author`).
+    notes = (
         Annotation.objects.filter(policy.visible_annotations_q(viewer))
         .filter(deleted_at__isnull=True)
         .exclude(parent__deleted_at__isnull=False)
+        .filter(policy.withheld_q(viewer, source_field="anchor__source"))
         .select_related("anchor__source", "author")
     )
+    shown = policy.shown_author_expression(viewer, source_field="anchor__source")
+    return notes.annotate(shown_author=shown if shown is not None else Value(None, CharField()))
 
 
 def _sources(viewer) -> QuerySet[Source]:

@@ -40,6 +40,17 @@ def notify(
         return None  # e.g. removed from a private debate: tell them nothing of it
     if verb not in Notification.Verb.values:
         raise ValueError(f"Unknown notification verb {verb!r}")
+    where = _where(debate, annotation)
+    if where and getattr(actor, "pk", None) is not None:
+        # Another app may withhold the actor's work from the recipient for now, or show the
+        # actor under a pseudonym (classes: "see classmates' work only after you post",
+        # "anonymous to classmates"): tell nothing of withheld work; name the actor as the
+        # recipient knows them, in the app and in the email.
+        if policy.withholds(recipient, actor, **where):
+            return None
+        shown = policy.shown_name(recipient, actor, **where)
+        if shown != actor.public_name:
+            message = message.replace(actor.public_name, shown)
     notification = Notification.objects.create(
         recipient=recipient,
         actor=person(actor),
@@ -52,6 +63,16 @@ def notify(
     if recipient.email:
         transaction.on_commit(lambda: _email(notification))
     return notification
+
+
+def _where(debate: Debate | None, annotation: Annotation | None) -> dict:
+    """Where the act happened, as the policy's hooks judge it: a note on its source (as
+    the reader shows it), anything else in its debate."""
+    if annotation is not None:
+        return {"source": annotation.anchor.source}
+    if debate is not None:
+        return {"debate": debate}
+    return {}
 
 
 def _subject(message: str) -> str:

@@ -646,6 +646,9 @@ def claim_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     claim = _claim_for(request, debate, pk)
     if not policy.can_view_history(request.user, claim, debate):
         raise Http404("No such claim.")
+    if policy.claim_withheld(request.user, claim, debate):
+        # Withheld from this viewer as on the map ("see classmates' work after you post").
+        raise Http404("No such claim.")
     viewer = request.user
     return render(
         request,

@@ -43,6 +43,7 @@ from ..forms.moderation import (
 )
 from ..models import Annotation, AuditEntry, Claim, ClaimEdit, Debate, Evidence, Flag, Membership
 from ..selectors import moderation as queues
+from ..selectors.activity import name_actors, notifications_of
 from ..selectors.history import word_diff
 from .maps import _debate_for
 from .pickers import as_int, merge_picker, query_of
@@ -609,8 +610,9 @@ def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = request.user.notifications.select_related("actor", "debate")
+    items = notifications_of(request.user)  # with actors' pseudonyms, if any
     page = Paginator(items, 50).get_page(request.GET.get("page"))
+    name_actors(page)
     return render(
         request,
         "debates/moderation/notifications.html",
