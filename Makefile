@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # What `make lint` type-checks with mypy; widen it as modules become clean.
-MYPY_PATHS := debates/services debates/selectors debates/policy.py debates/formats debates/errors.py \
+MYPY_PATHS := debates/services debates/selectors debates/policy.py debates/formats debates/errors.py debates/reasoning.py \
 	classes/services classes/selectors classes/policy.py
 
 .PHONY: demo test lint format serve serve-asgi migrate clean bench bench-extra load
@@ -20,9 +20,12 @@ $(STAMP): pyproject.toml
 migrate: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
+# The demo serves the site and runs a background worker (big map imports) beside it.
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	DEBUG=1 $(BIN)/python manage.py db_worker --interval 1 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: migrate

@@ -657,10 +657,70 @@ def main() -> None:
             f" linear); queries {'the same' if len({c[2] for c in curve}) == 1 else 'VARY'} "
             f"at every size ({', '.join(str(c[2]) for c in curve)})."
         )
+    interchange_section(built, owner, say)
     connection.close()
     doc = os.environ.get("BENCH_WRITE_DOC")
     if doc:
         Path(doc).write_text("\n".join(out) + "\n")
+
+
+class _RollBack(Exception):
+    """Undo a measured import, so every run starts from the same database."""
+
+
+def interchange_section(built: dict, owner, say) -> None:
+    """Issue 12, point 5: export and import of the biggest map (AIF and Kialo), times
+    against their targets, import peak memory (tracemalloc, a separate run)."""
+    import tracemalloc
+
+    from django.db import transaction
+
+    from debates.selectors import interchange
+    from debates.services import imports
+
+    size = max(SIZES)
+    debate = Debate.objects.get(slug=built[f"map-{size}"]["slug"])
+    runs = max(3, RUNS // 2)
+    floor = floor_of(MAP_SQL, [debate.pk], runs)
+    say(f"## Interchange: the {size:,}-claim map out and back in (median of {runs} runs)")
+    say()
+    say("| measurement | median ms | floor ms | ratio | size | peak memory | target | met |")
+    say("|---|---|---|---|---|---|---|---|")
+    for fmt in ("aif", "kialo"):
+        ms, text = timed(
+            lambda fmt=fmt: interchange.export_text(format=fmt, debate=debate, viewer=owner), runs
+        )
+        say(
+            f"| export {fmt} | {ms:,.0f} | {floor:,.1f} | {ms / floor:.1f}× "
+            f"| {len(text.encode()) / 1024:,.0f} KB | — | ≤ 3,000 ms "
+            f"| {'met' if ms <= 3000 else 'NOT met'} |"
+        )
+
+        def import_once(fmt=fmt, text=text):
+            try:
+                with transaction.atomic():
+                    doc = imports.map_parse(format=fmt, data=text)
+                    imports.map_import(actor=owner, doc=doc)
+                    raise _RollBack
+            except _RollBack:
+                pass
+
+        ms, _ = timed(import_once, runs)
+        tracemalloc.start()
+        import_once()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        say(
+            f"| import {fmt} (parse + write, rolled back) | {ms:,.0f} | — | — "
+            f"| {len(text.encode()) / 1024:,.0f} KB | {peak / 1024 / 1024:,.0f} MB | ≤ 10,000 ms "
+            f"| {'met' if ms <= 10000 else 'NOT met'} |"
+        )
+    say()
+    say(
+        "Peak memory is Python's own allocations during one import (tracemalloc), the file's "
+        "text included; it grows with the file, bounded by CRUX_IMPORT_MAX_BYTES."
+    )
+    say()
 
 
 if __name__ == "__main__":

@@ -67,11 +67,14 @@ INSTALLED_APPS = [
     "template_partials",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "debates",
     "classes",
@@ -215,6 +218,14 @@ CRUX_LOGIN_COOLOFF_MINUTES = envint("CRUX_LOGIN_COOLOFF_MINUTES", 15)
 # with Retry-After. Either at 0 turns it off. Buckets live in the "throttle" cache above.
 CRUX_WRITE_RATE = float(os.environ.get("CRUX_WRITE_RATE") or 1)
 CRUX_WRITE_BURST = envint("CRUX_WRITE_BURST", 10)
+# Map imports (debates/services/imports.py): files up to CRUX_IMPORT_MAX_BYTES; those over
+# CRUX_IMPORT_INLINE_BYTES go to a background worker (`manage.py db_worker`) with a progress
+# page; a running job silent for CRUX_IMPORT_STALE_MINUTES is reported as stopped.
+CRUX_IMPORT_MAX_BYTES = envint("CRUX_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+CRUX_IMPORT_INLINE_BYTES = envint("CRUX_IMPORT_INLINE_BYTES", 256 * 1024)
+CRUX_IMPORT_STALE_MINUTES = envint("CRUX_IMPORT_STALE_MINUTES", 15)
+# Background tasks (django-tasks) kept in the database: no extra server to run.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How many note threads the reader shows at once; "Show more notes" loads the next page.
 CRUX_READER_NOTES_PAGE = envint("CRUX_READER_NOTES_PAGE", 50)
 # A signed-in session unused for this long is logged out (accounts/middleware.py); 0: never.
@@ -233,12 +244,26 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # 429 + Retry-After
 AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a row per successful login
 AXES_VERBOSE = False
 
+# The REST API (/api/v1/, debates/api/v1/): rates per client (anonymous, by address), per
+# person, for writes, and for getting a token, as "N/second|minute|hour|day"; empty: no limit.
+CRUX_API_RATE_ANON = os.environ.get("CRUX_API_RATE_ANON", "120/minute")
+CRUX_API_RATE_USER = os.environ.get("CRUX_API_RATE_USER", "600/minute")
+CRUX_API_RATE_WRITE = os.environ.get("CRUX_API_RATE_WRITE", "120/minute")
+CRUX_API_RATE_TOKEN = os.environ.get("CRUX_API_RATE_TOKEN", "10/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error shape for the API: {"error": {"status", "code", "message", "fields"}}.
+    "EXCEPTION_HANDLER": "debates.api.v1.errors.handle",
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": CRUX_API_RATE_ANON or None,
+        "user": CRUX_API_RATE_USER or None,
+        "write": CRUX_API_RATE_WRITE or None,
+        "token": CRUX_API_RATE_TOKEN or None,
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Crux API",
@@ -247,6 +272,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name, named for what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "DebateVisibilityEnum": "debates.models.Debate.Visibility",
+        "SourceVisibilityEnum": "debates.models.Source.Visibility",
+        "AnnotationVisibilityEnum": "debates.models.Annotation.Visibility",
+        "AnnotationMotivationEnum": "debates.models.Annotation.Motivation",
+        "NoteMotivationEnum": "debates.api.v1.serializers.MOTIVATIONS",
+        "ClaimRelationEnum": "debates.models.Claim.Relation",
+        "EvidenceRelationEnum": "debates.models.Evidence.Relation",
+        "ClaimStatusEnum": "debates.models.Claim.Status",
+        "EditStatusEnum": "debates.models.ClaimEdit.Status",
+    },
+    # Tokens (`Authorization: Token <key>`, from /api/v1/auth/token/) or the site's session.
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.

@@ -77,6 +77,21 @@ def can_moderate(user: Person, debate: Debate) -> bool:
     return role_in(user, debate) in MODERATING_ROLES
 
 
+def can_vote(user: Person, debate: Debate) -> bool:
+    """Any member rates claims (readers and viewers too); outsiders and anonymous do not."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or role_in(user, debate) is not None
+
+
+def can_see_vote_totals(user: Person, debate: Debate, *, has_voted: bool) -> bool:
+    """Totals show after one's own vote, unless the debate shows them to all; moderators
+    always see them (they judge a map's health)."""
+    if debate.vote_totals == Debate.VoteTotals.ALWAYS or has_voted:
+        return True
+    return can_moderate(user, debate)
+
+
 def can_view_claim(user: Person, claim: Claim, debate: Debate) -> bool:
     """Published claims on a live path are seen by all who see the debate; a claim's own
     proposals and rejections by its author too; anything else (deleted, or hanging under a
@@ -613,10 +628,66 @@ def can(user: Person, action: str, debate: Debate, target=None) -> bool:
         "view_audit": lambda: can_view_audit(user, debate),
         "manage": lambda: can_manage_debate(user, debate),
         "copy": lambda: can_copy_debate(user, debate),
+        "comment": lambda: can_comment(user, target, debate),
     }
     if action not in checks:
         raise ValueError(f"Unknown action {action!r}; known: {', '.join(sorted(checks))}")
     return bool(checks[action]())
+
+
+# --- a claim's discussion (clarifying questions) ---------------------------------------
+
+
+def can_comment(user: Person, claim: Claim, debate: Debate) -> bool:
+    """Ask or answer a clarifying question on a claim: its debate's members (readers too,
+    a question adds nothing to the map) and staff, on a published claim they see."""
+    if not user.is_authenticated or claim.debate_id != debate.pk:
+        return False
+    if claim.status != Claim.Status.PUBLISHED or claim.deleted_at is not None:
+        return False
+    if not (user.is_staff or role_in(user, debate) is not None):
+        return False
+    return can_view_claim(user, claim, debate)
+
+
+def can_view_comments(user: Person, claim: Claim, debate: Debate) -> bool:
+    """A claim's discussion is read by whoever reads the claim."""
+    return can_view_claim(user, claim, debate)
+
+
+def visible_comments_q(user: Person, debate: Debate, prefix: str = "") -> Q:
+    """A filter for the comments (of one claim of `debate`) a person may read.
+
+    Moderators read every comment, hidden and deleted ones too (marked as such). Everyone
+    else: no deleted ones; hidden ones only their own; none by an author another app
+    withholds from them (`withheld_q`: "see classmates' work after you post"), their own
+    always. A reply goes with its top-level comment when that one is deleted or hidden.
+    """
+    if can_moderate(user, debate):
+        return Q()
+    p = prefix
+
+    def rows(q: str) -> Q:
+        shown = Q(**{f"{q}deleted_at__isnull": True, f"{q}hidden": False})
+        if not user.is_authenticated:
+            return shown
+        own = Q(**{f"{q}deleted_at__isnull": True, f"{q}author": user})
+        return (shown & withheld_q(user, debate=debate, prefix=q)) | own
+
+    root_visible = Q(**{f"{p}parent__isnull": True}) | rows(f"{p}parent__")
+    return rows(p) & root_visible
+
+
+def can_delete_comment(user: Person, comment) -> bool:
+    """Its author takes back their own comment (moderators hide instead)."""
+    return (
+        user.is_authenticated and comment.author_id == user.pk and comment.deleted_at is None
+    )
+
+
+def can_hide_comment(user: Person, debate: Debate) -> bool:
+    """Hide or show again a comment: the debate's moderators (and staff)."""
+    return can_moderate(user, debate)
 
 
 # --- annotations -----------------------------------------------------------------------

@@ -5,9 +5,11 @@ from django.urls import include, path
 from .views import (
     annotations,
     copies,
+    discussion,
     editing,
     graphs,
     history,
+    interchange,
     live,
     maps,
     mentions,
@@ -15,6 +17,7 @@ from .views import (
     moderation,
     pickers,
     present,
+    reasoning,
     revisions,
     search,
 )
@@ -29,6 +32,8 @@ urlpatterns = [
     # Home, debates and their maps.
     path("", maps.home, name="home"),
     path("debates/new/", maps.debate_new, name="debate_new"),
+    path("debates/import/", interchange.map_import_new, name="map_import"),
+    path("imports/<int:pk>/", interchange.import_job, name="import_job"),
     path("my-debates/", mine.my_debates, name="my_debates"),
     path("debates/<slug:slug>/", maps.debate_map, name="map"),
     path(claim, maps.claim_detail, name="claim"),
@@ -36,6 +41,7 @@ urlpatterns = [
     path("debates/<slug:slug>/graph/", graphs.graph_page, name="graph"),
     path("debates/<slug:slug>/graph.svg", graphs.graph_svg, name="graph_svg"),
     path("debates/<slug:slug>/balance/", graphs.balance_page, name="balance"),
+    path("debates/<slug:slug>/stands/", reasoning.what_stands, name="what_stands"),
     path("debates/<slug:slug>/present/", present.present, name="present"),
     path("debates/<slug:slug>/present/<int:pk>/", present.present, name="present_claim"),
     path("debates/<slug:slug>/handout.pdf", present.handout_pdf, name="handout"),
@@ -65,6 +71,7 @@ urlpatterns = [
     # Editing a map in place: claims, evidence, history and restore.
     path("edit/close-panel/", editing.panel_close, name="panel_close"),
     path("debates/<slug:slug>/claims/add/", editing.claim_add, name="claim_add"),
+    path("debates/<slug:slug>/claims/similar/", editing.claim_similar, name="claim_similar"),
     path("debates/<slug:slug>/deleted/", editing.deleted_claims, name="deleted_claims"),
     path(f"{claim}edit/", editing.claim_edit, name="claim_edit"),
     path(f"{claim}resubmit/", editing.claim_resubmit, name="claim_resubmit"),
@@ -105,10 +112,25 @@ urlpatterns = [
         name="queue_act",
     ),
     path(f"{claim}flag/", moderation.claim_flag, name="claim_flag"),
+    path(f"{claim}vote/", reasoning.claim_vote, name="claim_vote"),
+    path(f"{claim}comments/", discussion.claim_comments, name="claim_comments"),
+    path(
+        "debates/<slug:slug>/comments/<int:pk>/delete/",
+        discussion.comment_delete,
+        name="comment_delete",
+    ),
+    path(
+        "debates/<slug:slug>/comments/<int:pk>/hide/", discussion.comment_hide, name="comment_hide"
+    ),
     path(f"{claim}merge-targets/", pickers.merge_picker_view, name="merge_picker"),
     path("debates/<slug:slug>/audit/", moderation.audit_log, name="audit"),
     path("debates/<slug:slug>/settings/", moderation.debate_settings, name="debate_settings"),
     path("debates/<slug:slug>/copy/", copies.debate_copy, name="debate_copy"),
+    path("debates/<slug:slug>/import/", interchange.map_import_into, name="map_import_into"),
+    path("debates/<slug:slug>/export/", interchange.map_exchange, name="map_exchange"),
+    path(
+        "debates/<slug:slug>/export/<str:format>/", interchange.map_export, name="map_export"
+    ),
     path(members, moderation.member_add, name="member_add"),
     path(f"{members}<int:user_id>/role/", moderation.member_role, name="member_role"),
     path(f"{members}<int:user_id>/remove/", moderation.member_remove, name="member_remove"),

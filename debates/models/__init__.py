@@ -7,6 +7,8 @@ trigger installed by migration 0002, so no write path can break it.
 """
 
 from .annotations import Annotation, Tag
+from .discussion import ClaimComment
+from .imports import ImportJob
 from .maps import (
     Claim,
     ClaimEdit,
@@ -19,6 +21,7 @@ from .maps import (
 )
 from .moderation import AuditEntry, Flag, Notification
 from .sources import QUOTE_CONTEXT, Anchor, Passage, Source, SourceRevision
+from .votes import Vote
 
 __all__ = [
     "QUOTE_CONTEXT",
@@ -26,6 +29,7 @@ __all__ = [
     "Annotation",
     "AuditEntry",
     "Claim",
+    "ClaimComment",
     "ClaimEdit",
     "ClaimLink",
     "ClaimQuerySet",
@@ -33,10 +37,12 @@ __all__ = [
     "Debate",
     "Evidence",
     "Flag",
+    "ImportJob",
     "Membership",
     "Notification",
     "Passage",
     "Source",
     "SourceRevision",
     "Tag",
+    "Vote",
 ]

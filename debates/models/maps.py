@@ -59,6 +59,17 @@ class Debate(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
     contribution_mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.REVIEWED)
+
+    class VoteTotals(models.TextChoices):
+        AFTER_VOTING = "after", "after one has voted (unbiased first votes)"
+        ALWAYS = "always", "to everyone who can read the map"
+
+    vote_totals = models.CharField(
+        "vote totals shown",
+        max_length=10,
+        choices=VoteTotals.choices,
+        default=VoteTotals.AFTER_VOTING,
+    )
     sources = models.ManyToManyField(Source, related_name="debates", blank=True)
     # The template map this one was copied from (`services.debate_copy`); the copy is
     # independent of it, and outlives it.

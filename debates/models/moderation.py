@@ -94,12 +94,15 @@ class AuditEntry(models.Model):
         ANNOTATION_HIDDEN = "annotation_hidden", "hid a note"
         ANNOTATION_UNHIDDEN = "annotation_unhidden", "unhid a note"
         ANNOTATION_RESTORED = "annotation_restored", "restored a deleted note"
+        COMMENT_HIDDEN = "comment_hidden", "hid a comment"
+        COMMENT_UNHIDDEN = "comment_unhidden", "unhid a comment"
         FLAG_UPHELD = "flag_upheld", "upheld a flag"
         FLAG_DISMISSED = "flag_dismissed", "dismissed a flag"
         MEMBER_CHANGED = "member_changed", "changed a member's role"
         MEMBER_REMOVED = "member_removed", "removed a member"
         SETTINGS_CHANGED = "settings_changed", "changed the debate's settings"
         DEBATE_COPIED = "debate_copied", "made this map as a copy"
+        MAP_IMPORTED = "map_imported", "imported claims from a file"
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="audit_entries")
     actor = models.ForeignKey(
@@ -145,6 +148,7 @@ class Notification(models.Model):
         MENTIONED = "mentioned", "mentioned"
         ADDED = "added", "added"
         GRADED = "graded", "graded"  # a teacher released a grade (classes)
+        COMMENTED = "commented", "commented"  # a question or answer on one's claim
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -37,6 +37,7 @@ from .claims import (
 )
 from .copies import debate_copies, debate_copy
 from .debates import SETTING_FIELDS, debate_create, debate_update
+from .discussion import comment_add, comment_delete, comment_hide
 from .evidence import (
     argument_with_evidence_add,
     evidence_attach,
@@ -46,6 +47,7 @@ from .evidence import (
     evidence_revert,
 )
 from .flags import flag_add, flag_dismiss, flag_uphold
+from .imports import import_start, map_import
 from .members import MEMBER_ROLES, member_grant, member_remove, member_set, member_ungrant
 from .notifications import notification_read, notifications_read_all
 from .review import (
@@ -65,6 +67,7 @@ from .sources import (
     source_import_file,
     source_revise,
 )
+from .votes import vote_cast, vote_clear
 
 __all__ = [
     "MAX_SOURCE_CHARS",
@@ -98,6 +101,9 @@ __all__ = [
     "claim_revert",
     "claim_unlink",
     "claim_version_redact",
+    "comment_add",
+    "comment_delete",
+    "comment_hide",
     "debate_copies",
     "debate_copy",
     "debate_create",
@@ -112,7 +118,9 @@ __all__ = [
     "flag_add",
     "flag_dismiss",
     "flag_uphold",
+    "import_start",
     "kind_under",
+    "map_import",
     "member_grant",
     "member_remove",
     "member_set",
@@ -123,4 +131,6 @@ __all__ = [
     "source_import",
     "source_import_file",
     "source_revise",
+    "vote_cast",
+    "vote_clear",
 ]
