@@ -91,97 +91,122 @@ class Verdict:
     supported_by: list[int] = field(default_factory=list)
 
 
-# Node names in the framework: ("c", id) a claim, ("e", child, parent) an attack link,
-# ("n", id) the helper "claim id is not in".
-Node = tuple
+@dataclass
+class Framework:
+    """The map as an argumentation framework over integer nodes: 0..n-1 are the claims (in
+    `graph.claims` order), then one node per attack link (c→p) and one helper ¬c per claim
+    that opposes something. `attackers[x]` lists the nodes attacking x."""
+
+    claims: list[int]
+    attackers: list[list[int]]
+    # Attack link node → (attacking claim's index, attacked claim's index).
+    links: dict[int, tuple[int, int]]
+
+    @property
+    def size(self) -> int:
+        return len(self.attackers)
 
 
-def _framework(graph: Graph) -> tuple[list[Node], dict[Node, list[Node]]]:
-    """The framework's nodes and, for each, its attackers."""
-    attackers: dict[Node, list[Node]] = defaultdict(list)
-    nodes: list[Node] = [("c", pk) for pk in graph.claims]
-    helpers: set[int] = set()
-    links: dict[tuple[int, int], Node] = {}
+def _framework(graph: Graph) -> Framework:
+    index = {pk: i for i, pk in enumerate(graph.claims)}
+    attackers: list[list[int]] = [[] for _ in graph.claims]
+    links: dict[int, tuple[int, int]] = {}
+    link_of: dict[tuple[int, int], int] = {}
+    helper: dict[int, int] = {}
     for edge in graph.edges:
         if edge.relation != OPPOSES:
             continue
-        link = ("e", edge.child, edge.parent)
-        if (edge.child, edge.parent) in links:
+        child, parent = index[edge.child], index[edge.parent]
+        if (child, parent) in link_of:
             continue
-        links[(edge.child, edge.parent)] = link
-        nodes.append(link)
-        attackers[("c", edge.parent)].append(link)
-        attackers[link].append(("n", edge.child))
-        if edge.child not in helpers:
-            helpers.add(edge.child)
-            nodes.append(("n", edge.child))
-            attackers[("n", edge.child)].append(("c", edge.child))
+        node = len(attackers)
+        attackers.append([])
+        link_of[(child, parent)] = node
+        links[node] = (child, parent)
+        attackers[parent].append(node)
+        if child not in helper:
+            helper[child] = len(attackers)
+            attackers.append([child])  # ¬child, attacked by child
+        attackers[node].append(helper[child])
     for edge in graph.edges:
         if edge.relation != UNDERCUTS:
             continue
         target = graph.tree_parent.get(edge.parent)
-        undercut = links.get((edge.parent, target)) if target is not None else None
+        if target is None:
+            continue
+        undercut = link_of.get((index[edge.parent], index[target]))
         if undercut is not None:
-            attackers[undercut].append(("c", edge.child))
-    return nodes, attackers
+            attackers[undercut].append(index[edge.child])
+    return Framework(graph.claims, attackers, links)
 
 
-def _label(nodes: list[Node], attackers: Mapping[Node, list[Node]]) -> dict[Node, str]:
-    """The grounded labelling of a framework, in O(nodes + attacks)."""
-    attacks: dict[Node, list[Node]] = defaultdict(list)
-    for target, sources in attackers.items():
+IN, OUT, UNDEC = 1, -1, 0
+
+
+def _label(framework: Framework) -> list[int]:
+    """The grounded labelling (IN, OUT or UNDEC per node), in O(nodes + attacks)."""
+    size = framework.size
+    attacks: list[list[int]] = [[] for _ in range(size)]
+    alive = [0] * size  # attackers not yet OUT
+    for target, sources in enumerate(framework.attackers):
+        alive[target] = len(sources)
         for source in sources:
             attacks[source].append(target)
-    alive = {node: len(attackers.get(node, ())) for node in nodes}  # attackers not yet OUT
-    label: dict[Node, str] = {}
-    queue = deque(node for node in nodes if alive[node] == 0)
+    label = [UNDEC] * size
+    done = [False] * size
+    queue = deque(node for node in range(size) if alive[node] == 0)
     while queue:
         node = queue.popleft()
-        if node in label:
+        if done[node]:
             continue
-        label[node] = "in"
-        for target in attacks.get(node, ()):
-            if target in label:
+        done[node] = True
+        label[node] = IN
+        for target in attacks[node]:
+            if done[target]:
                 continue
-            label[target] = "out"
-            for next_target in attacks.get(target, ()):
-                if next_target in label:
+            done[target] = True
+            label[target] = OUT
+            for next_target in attacks[target]:
+                if done[next_target]:
                     continue
                 alive[next_target] -= 1
                 if alive[next_target] == 0:
                     queue.append(next_target)
-    for node in nodes:
-        label.setdefault(node, "undec")
     return label
 
 
 def grounded(graph: Graph) -> dict[int, Verdict]:
     """Each claim's verdict under grounded semantics, with what explains it."""
-    nodes, attackers = _framework(graph)
-    label = _label(nodes, attackers)
-    names = {"in": STANDS, "out": DEFEATED, "undec": UNDECIDED}
+    framework = _framework(graph)
+    label = _label(framework)
+    names = {IN: STANDS, OUT: DEFEATED, UNDEC: UNDECIDED}
+    claims = framework.claims
     supporters: dict[int, list[int]] = defaultdict(list)
     for edge in graph.edges:
         if edge.relation == SUPPORTS:
             supporters[edge.parent].append(edge.child)
+    index = {pk: i for i, pk in enumerate(claims)}
     verdicts: dict[int, Verdict] = {}
-    for pk in graph.claims:
-        verdict = Verdict(names[label[("c", pk)]])
-        for link in attackers.get(("c", pk), ()):
-            attacker = link[1]
-            attacker_label = label[("c", attacker)]
-            undercuts = [u[1] for u in attackers.get(link, ()) if u[0] == "c"]
-            standing_undercut = next((u for u in undercuts if label[("c", u)] == "in"), None)
-            if verdict.label == DEFEATED and label[link] == "in":
-                verdict.because.append(attacker)
+    for i, pk in enumerate(claims):
+        verdict = Verdict(names[label[i]])
+        for link in framework.attackers[i]:
+            attacker = framework.links[link][0]
+            if verdict.label == DEFEATED:
+                if label[link] == IN:
+                    verdict.because.append(claims[attacker])
             elif verdict.label == STANDS:
-                if standing_undercut is not None and attacker_label != "out":
-                    verdict.undercut.append((attacker, standing_undercut))
+                undercut = next(
+                    (u for u in framework.attackers[link] if u < len(claims) and label[u] == IN),
+                    None,
+                )
+                if undercut is not None and label[attacker] != OUT:
+                    verdict.undercut.append((claims[attacker], claims[undercut]))
                 else:
-                    verdict.because.append(attacker)
-            elif verdict.label == UNDECIDED and label[link] == "undec":
-                verdict.because.append(attacker)
-        verdict.supported_by = [s for s in supporters.get(pk, ()) if label[("c", s)] == "in"]
+                    verdict.because.append(claims[attacker])
+            elif label[link] == UNDEC:
+                verdict.because.append(claims[attacker])
+        if pk in supporters:
+            verdict.supported_by = [s for s in supporters[pk] if label[index[s]] == IN]
         verdicts[pk] = verdict
     return verdicts
 
@@ -235,14 +260,6 @@ def _short(text: str, length: int = 80) -> str:
 # --- the gradual score ---------------------------------------------------------------------
 
 
-def _aggregate(values: Iterable[float]) -> float:
-    """DF-QuAD's aggregation: 1 − ∏(1 − v), 0 for none."""
-    rest = 1.0
-    for value in values:
-        rest *= 1.0 - value
-    return 1.0 - rest
-
-
 def _combine(base: float, attack: float, support: float) -> float:
     if attack >= support:
         return base - base * (attack - support)
@@ -266,47 +283,58 @@ def df_quad(
     (through cross-links) are iterated until they settle or `rounds` pass."""
     base = base or {}
     weight = weight or {}
-    attackers: dict[int, list[tuple[int, int]]] = defaultdict(list)  # parent → (child, parent)
-    supporters: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    claims = graph.claims
+    index = {pk: i for i, pk in enumerate(claims)}
     undercutters: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for edge in graph.edges:
-        key = (edge.child, edge.parent)
-        if edge.relation == OPPOSES:
-            attackers[edge.parent].append(key)
-        elif edge.relation == SUPPORTS:
-            supporters[edge.parent].append(key)
     for edge in graph.edges:
         if edge.relation == UNDERCUTS:
             target = graph.tree_parent.get(edge.parent)
             if target is not None:
-                undercutters[(edge.parent, target)].append(edge.child)
-    strength = {pk: _clamp(base.get(pk, default_base)) for pk in graph.claims}
+                undercutters[(edge.parent, target)].append(index[edge.child])
+    # Per claim: its replies as (child index, weight, undercut indices, is an attack).
+    replies: list[list[tuple[int, float, list[int], bool]]] = [[] for _ in claims]
+    for edge in graph.edges:
+        if edge.relation not in (OPPOSES, SUPPORTS):
+            continue
+        key = (edge.child, edge.parent)
+        replies[index[edge.parent]].append(
+            (
+                index[edge.child],
+                _clamp(weight.get(key, 1.0)),
+                undercutters.get(key, []),
+                edge.relation == OPPOSES,
+            )
+        )
+    start = [_clamp(base.get(pk, default_base)) for pk in claims]
+    strength = list(start)
 
-    def contribution(key: tuple[int, int]) -> float:
-        w = _clamp(weight.get(key, 1.0))
-        for undercut in undercutters.get(key, ()):
-            w *= 1.0 - strength[undercut]
-        return strength[key[0]] * w
-
-    def score(pk: int) -> float:
-        attack = _aggregate(contribution(k) for k in attackers.get(pk, ()))
-        support = _aggregate(contribution(k) for k in supporters.get(pk, ()))
-        return _combine(_clamp(base.get(pk, default_base)), attack, support)
+    def score(i: int) -> float:
+        keep_attack = keep_support = 1.0  # ∏(1 − contribution)
+        for child, w, undercuts, attack in replies[i]:
+            for u in undercuts:
+                w *= 1.0 - strength[u]
+            if attack:
+                keep_attack *= 1.0 - strength[child] * w
+            else:
+                keep_support *= 1.0 - strength[child] * w
+        return _combine(start[i], 1.0 - keep_attack, 1.0 - keep_support)
 
     order = _children_first(graph)
     if order is not None:
         for pk in order:
-            strength[pk] = score(pk)
-        return strength
-    for _ in range(rounds):
-        change = 0.0
-        for pk in graph.claims:
-            new = score(pk)
-            change = max(change, abs(new - strength[pk]))
-            strength[pk] = new
-        if change < tolerance:
-            break
-    return strength
+            i = index[pk]
+            if replies[i]:
+                strength[i] = score(i)
+    else:
+        for _ in range(rounds):
+            change = 0.0
+            for i in range(len(claims)):
+                new = score(i)
+                change = max(change, abs(new - strength[i]))
+                strength[i] = new
+            if change < tolerance:
+                break
+    return dict(zip(claims, strength, strict=True))
 
 
 def _children_first(graph: Graph) -> list[int] | None:

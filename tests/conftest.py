@@ -58,3 +58,12 @@ def _generous_write_throttle(settings):
     tests/test_throttle.py sets the real limits."""
     settings.CRUX_WRITE_RATE = 1000
     settings.CRUX_WRITE_BURST = 1000
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reasoning_cache():
+    """Each test reasons about its maps afresh (the cache is keyed by a debate's change
+    stamp, which a test's rolled-back writes may leave unchanged)."""
+    from debates.selectors import reasoning
+
+    reasoning._CACHE.clear()

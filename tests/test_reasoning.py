@@ -82,26 +82,29 @@ def maps(draw, max_claims=40):
 @settings(max_examples=200, deadline=None)
 @given(maps())
 def test_labels_are_the_least_complete_labelling(graph):
-    nodes, attackers = reasoning._framework(graph)
-    label = reasoning._label(nodes, attackers)
+    framework = reasoning._framework(graph)
+    label = reasoning._label(framework)
+    nodes = range(framework.size)
+    attackers = framework.attackers
+    IN, OUT = reasoning.IN, reasoning.OUT
     for node in nodes:
-        mine = attackers.get(node, [])
-        if label[node] == "in":
-            assert all(label[a] == "out" for a in mine)
-        elif label[node] == "out":
-            assert any(label[a] == "in" for a in mine)
+        mine = attackers[node]
+        if label[node] == IN:
+            assert all(label[a] == OUT for a in mine)
+        elif label[node] == OUT:
+            assert any(label[a] == IN for a in mine)
         else:
-            assert not any(label[a] == "in" for a in mine)
-            assert not all(label[a] == "out" for a in mine)
+            assert not any(label[a] == IN for a in mine)
+            assert not all(label[a] == OUT for a in mine)
     # The least fixed point of the characteristic function, computed naively.
     grounded: set = set()
     while True:
-        defeated = {t for t in nodes if any(a in grounded for a in attackers.get(t, []))}
-        nxt = {n for n in nodes if all(a in defeated for a in attackers.get(n, []))}
+        defeated = {t for t in nodes if any(a in grounded for a in attackers[t])}
+        nxt = {n for n in nodes if all(a in defeated for a in attackers[n])}
         if nxt == grounded:
             break
         grounded = nxt
-    assert grounded == {n for n in nodes if label[n] == "in"}
+    assert grounded == {n for n in nodes if label[n] == IN}
 
 
 @settings(max_examples=200, deadline=None)

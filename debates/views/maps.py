@@ -17,7 +17,10 @@ from ..forms import DebateForm, SourceImportForm
 from ..models import Claim, Debate, Flag, Source
 from ..reader import BlockPassage, Highlight, build_sections
 from ..selectors import maps as selectors_maps
+from ..selectors.discussion import claim_discussion
+from ..selectors.reasoning import claim_votes, map_reasoning
 from ..selectors.sources import sources_visible_to
+from ..selectors.suggestions import evidence_suggestions
 from .annotations import reader_forms
 
 
@@ -57,6 +60,7 @@ def map_context(request: HttpRequest, debate: Debate) -> dict:
     """What the map page and its fragments render: the tree and what the viewer may do."""
     user = request.user
     the_map = selectors.debate_map(debate=debate, viewer=user)
+    label_nodes(the_map.nodes.values(), map_reasoning(debate=debate, viewer=user, the_map=the_map))
     the_map.limit_depth(MAP_EAGER_NODES)
     return {
         "debate": debate,
@@ -73,6 +77,12 @@ def map_context(request: HttpRequest, debate: Debate) -> dict:
             "copy": policy.can_copy_debate(user, debate),
         },
     }
+
+
+def label_nodes(nodes, reasons) -> None:
+    """Give each node's claim its computed label ("stands", "defeated", "undecided")."""
+    for node in nodes:
+        node.claim.verdict = reasons.label(node.claim.pk)
 
 
 def render_map_tree(
@@ -105,6 +115,7 @@ def map_subtree(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404("No such claim on this map.")
     if not request.htmx:
         return redirect(claim.get_absolute_url())
+    label_nodes(subtree.nodes.values(), map_reasoning(debate=debate, viewer=request.user))
     context = {"debate": debate, "map": subtree, "node": subtree.root, "level": level}
     return render(request, "debates/map.html#node", context)
 
@@ -144,12 +155,32 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else None
     )
     detail = selectors.claim_detail(claim=claim, viewer=request.user)
+    reasons = map_reasoning(debate=debate, viewer=request.user)
+    if replies:
+        label_nodes(replies.nodes.values(), reasons)
     context = {
         "debate": debate,
         "claim": claim,
         "node": replies.root if replies else None,
         "ancestors": path.ancestors,
+        "verdict": reasons.label(claim.pk),
+        "why": reasons.why(claim.pk),
+        "score": reasons.scores.get(claim.pk),
+        "votes": claim_votes(claim=claim, viewer=request.user),
+        "can_vote": policy.can_vote(request.user, debate),
         **detail,
+        # Passages that may bear on a claim with no evidence yet (one or two queries).
+        "suggestions": (
+            []
+            if detail["evidence"] or claim.deleted_at is not None
+            else evidence_suggestions(claim=claim, viewer=request.user)
+        ),
+        "can_attach": policy.can_attach_evidence(request.user, claim, debate),
+        "contribution_status": policy.contribution_status(request.user, debate),
+        # The discussion (clarifying questions): one query.
+        "threads": claim_discussion(claim=claim, viewer=request.user, debate=debate),
+        "can_comment": policy.can_comment(request.user, claim, debate),
+        "can_hide_comments": policy.can_hide_comment(request.user, debate),
     }
     return render(request, "debates/claim.html", context)
 
