@@ -20,7 +20,7 @@ from classes import services
 from classes.selectors.report import class_report, safe_cell
 from classes.services import TaskSpec
 from debates import services as debate_services
-from debates.models import Annotation, Claim, Debate, Passage
+from debates.models import Annotation, Claim, Debate, Passage, Vote
 
 from .factories import (
     ClaimFactory,
@@ -132,6 +132,9 @@ def work(klass, rivers, source, teacher, student, pupil, former, outsider):
     question = annotate_quote(source, SECOND, student, motivation="questioning", body="Why?")
     annotate_quote(source, "Barges", student, visibility="private", body="Private thought")
     reply_to_me = argue(rivers, pupil, parent=approved, text="Yes, and grain")
+    # The student rates the pupil's claim twice (two questions: one claim rated).
+    Vote.objects.create(claim=reply_to_me, user=student, question="acceptability", value=3)
+    Vote.objects.create(claim=reply_to_me, user=student, question="relevance", value=1)
     pupil_note = annotate_quote(source, "traded more", pupil, motivation="questioning", body="How?")
     debate_services.annotation_reply(actor=pupil, parent=pupil_note, body="Answering myself")
     debate_services.annotation_reply(actor=student, parent=pupil_note, body="Because of barges")
@@ -161,7 +164,10 @@ def test_counts_per_student(klass, work):
         "evidence": 1,
         "notes": 1,
         "replies": 1,
+        "votes": 1,
     }
+    rated = rows["student"].items["votes"][0]
+    assert rated.text == "Yes, and grain" and rated.status == "acceptability 3/4, relevance 1/4"
     assert counts(rows["pupil"]) == {
         "proposed": 1,
         "approved": 1,
@@ -169,6 +175,7 @@ def test_counts_per_student(klass, work):
         "evidence": 0,
         "notes": 1,
         "replies": 1,  # the claim under the student's claim; not the reply to themself
+        "votes": 0,
     }
     assert rows["student"].last_activity is not None
 

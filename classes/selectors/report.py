@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from debates.models import Annotation, Claim, Evidence, Passage, Source
+from debates.models import Annotation, Claim, Evidence, Passage, Source, Vote
 
 from ..models import Assignment, ClassMember, Classroom, GroupCopy, MapShare, Task
 
@@ -40,6 +40,7 @@ KINDS = {
     "evidence": "evidence cited",
     "notes": "notes",
     "replies": "replies to classmates",
+    "votes": "claims rated",
 }
 BLOCK_KINDS = (Passage.Kind.PARAGRAPH, Passage.Kind.LIST_ITEM)
 UNCOUNTED_EVIDENCE = (Evidence.Status.REJECTED, Evidence.Status.WITHDRAWN)
@@ -199,7 +200,7 @@ def _in_window(window) -> dict:
 
 
 def class_report(*, classroom: Classroom, assignment: Assignment | None = None) -> Report:
-    """The whole report: eleven queries at most, whatever the number of students or items."""
+    """The whole report: twelve queries at most, whatever the number of students or items."""
     members = list(
         ClassMember.objects.filter(classroom=classroom, role=Role.STUDENT)
         .select_related("user")
@@ -327,6 +328,36 @@ def class_report(*, classroom: Classroom, assignment: Assignment | None = None) 
             if parent_author in rows and parent_author != n["author_id"]:
                 row.items["replies"].append(item)
 
+    # Ratings (acceptability and relevance apart), one item per claim rated.
+    votes = Vote.objects.filter(
+        claim__debate_id__in=maps, user_id__in=ids, claim__deleted_at__isnull=True, **when
+    ).values(
+        "claim_id",
+        "user_id",
+        "question",
+        "value",
+        "created_at",
+        "claim__text",
+        "claim__debate__slug",
+        "claim__debate__title",
+    )
+    rated: dict[tuple[int, int], Item] = {}
+    for v in votes.order_by("created_at", "pk") if ids and maps else []:
+        key = (v["user_id"], v["claim_id"])
+        item = rated.get(key)
+        if item is None:
+            url = reverse("debates:claim", args=[v["claim__debate__slug"], v["claim_id"]])
+            item = rated[key] = Item(
+                "vote",
+                v["claim_id"],
+                _trim(v["claim__text"]),
+                v["created_at"],
+                f"{url}#votes",
+                v["claim__debate__title"],
+            )
+            rows[v["user_id"]].items["votes"].append(item)
+        item.status = ", ".join(filter(None, [item.status, f"{v['question']} {v['value']}/4"]))
+
     coverage = _coverage(readings, maps, questions, when)
     return Report(
         classroom=classroom,
@@ -415,8 +446,8 @@ def _chart(rows: list[StudentRow], window) -> Chart:
         seen: set[tuple[str, int]] = set()
         for items in row.items.values():
             for item in items:
-                if (item.kind, item.pk) in seen:
-                    continue
+                if item.kind == "vote" or (item.kind, item.pk) in seen:
+                    continue  # a rating is not a contribution to the map
                 seen.add((item.kind, item.pk))
                 per_day[timezone.localtime(item.created_at).date()] += 1
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
@@ -482,6 +513,7 @@ def report_csv(report: Report) -> str:
             "Evidence cited",
             "Notes",
             "Replies to classmates",
+            "Claims rated",
             "Last activity",
         ]
     )
