@@ -155,3 +155,32 @@ def test_votes_weigh_the_gradual_score(tree, teacher, student):
     debate.refresh_from_db()
     after = map_reasoning(debate=debate, viewer=teacher).scores[position.pk]
     assert after < before  # a support rated irrelevant no longer lifts its position
+
+
+def pros(response) -> str:
+    """The claim page's column of pros."""
+    page = response.content.decode()
+    return page[page.index('<div class="pros">') : page.index('<div class="cons">')]
+
+
+def test_replies_sort_by_impact_only_when_asked(client, tree, teacher, student):
+    position = tree["position"]
+    low = tree["add"]("Dams store water for dry years.", position)
+    high = tree["pro"]
+    for claim, acceptability, relevance in ((low, 4, 1), (high, 4, 4)):
+        services.vote_cast(
+            actor=student, claim=claim, question="acceptability", value=acceptability
+        )
+        services.vote_cast(actor=student, claim=claim, question="relevance", value=relevance)
+    changed(position.debate)
+    client.force_login(teacher)
+    page = pros(client.get(position.get_absolute_url()))
+    # The map's order (the order they were added) unless sorting is asked for.
+    assert page.index(high.text) < page.index(low.text)
+    Claim.objects.filter(pk=high.pk).update(order=5)
+    changed(position.debate)
+    page = pros(client.get(position.get_absolute_url()))
+    assert page.index(low.text) < page.index(high.text)
+    page = pros(client.get(position.get_absolute_url() + "?sort=impact"))
+    assert page.index(high.text) < page.index(low.text)
+    assert "impact 1.00" in page and "impact 0.25" in page

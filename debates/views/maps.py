@@ -156,8 +156,16 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     detail = selectors.claim_detail(claim=claim, viewer=request.user)
     reasons = map_reasoning(debate=debate, viewer=request.user)
+    by_impact = request.GET.get("sort") == "impact"
     if replies:
         label_nodes(replies.nodes.values(), reasons)
+        for child in replies.root.children:
+            child.claim.impact = reasons.impact(child.claim.pk)
+        if by_impact:
+            # Rated replies first, highest impact first; unrated ones keep the map's order.
+            replies.root.children.sort(
+                key=lambda n: -n.claim.impact if n.claim.impact is not None else 1
+            )
     context = {
         "debate": debate,
         "claim": claim,
@@ -168,6 +176,7 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "score": reasons.scores.get(claim.pk),
         "votes": claim_votes(claim=claim, viewer=request.user),
         "can_vote": policy.can_vote(request.user, debate),
+        "by_impact": by_impact,
         **detail,
         # Passages that may bear on a claim with no evidence yet (one or two queries).
         "suggestions": (
