@@ -105,3 +105,17 @@ def test_the_live_connection_has_jit_off():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_a_connection_pool_on_postgresql_only_when_asked():
+    code = "d = s.DATABASES['default']; print(d['OPTIONS'].get('pool'), d['CONN_MAX_AGE'])"
+    url = "postgres://postgres@127.0.0.1:5432/crux"
+    pooled = run_settings({"DEBUG": "1", "DATABASE_URL": url, "CRUX_DB_POOL": "6"}, code)
+    assert pooled.stdout.strip() == "{'min_size': 1, 'max_size': 6, 'timeout': 10} 0"
+    plain = run_settings({"DEBUG": "1", "DATABASE_URL": url}, code)
+    assert plain.stdout.strip().startswith("None ")
+    sqlite = run_settings(
+        {"DEBUG": "1", "CRUX_DB_POOL": "6"},
+        "print(s.DATABASES['default'].get('OPTIONS', {}).get('pool'))",
+    )
+    assert sqlite.stdout.strip() == "None"

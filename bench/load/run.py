@@ -151,6 +151,7 @@ def server_env(database_url: str, static_root: str) -> dict:
         DEBUG="0",
         ALLOWED_HOSTS="127.0.0.1",
         CONN_MAX_AGE="0",
+        CRUX_DB_POOL=server_env_pool(),
         CRUX_WRITE_RATE="0",
         CRUX_WRITE_BURST="0",
         CRUX_MAX_PENDING_PER_DAY="0",
@@ -158,6 +159,10 @@ def server_env(database_url: str, static_root: str) -> dict:
         LOG_LEVEL="ERROR",
     )
     return env
+
+
+def server_env_pool() -> str:
+    return os.environ.get("CRUX_DB_POOL", "4")
 
 
 def manage(env, *args):
@@ -396,7 +401,8 @@ def main() -> int:
         server = server_start(env, args.port, args.workers, tmp / "gunicorn.log")
         print(
             f"server: gunicorn config.asgi:application -k uvicorn.workers.UvicornWorker "
-            f"-w {args.workers}, CONN_MAX_AGE=0, DEBUG=0; write throttle off "
+            f"-w {args.workers}, CONN_MAX_AGE=0 with a pool of "
+            f"{server_env_pool()} connections per worker, DEBUG=0; write throttle off "
             f"(CRUX_WRITE_RATE=0), daily proposal cap off (CRUX_MAX_PENDING_PER_DAY=0)"
         )
         with ThreadPoolExecutor(max_workers=8) as pool:
