@@ -680,9 +680,7 @@ def visible_comments_q(user: Person, debate: Debate, prefix: str = "") -> Q:
 
 def can_delete_comment(user: Person, comment) -> bool:
     """Its author takes back their own comment (moderators hide instead)."""
-    return (
-        user.is_authenticated and comment.author_id == user.pk and comment.deleted_at is None
-    )
+    return user.is_authenticated and comment.author_id == user.pk and comment.deleted_at is None
 
 
 def can_hide_comment(user: Person, debate: Debate) -> bool:

@@ -128,9 +128,7 @@ urlpatterns = [
     path("debates/<slug:slug>/copy/", copies.debate_copy, name="debate_copy"),
     path("debates/<slug:slug>/import/", interchange.map_import_into, name="map_import_into"),
     path("debates/<slug:slug>/export/", interchange.map_exchange, name="map_exchange"),
-    path(
-        "debates/<slug:slug>/export/<str:format>/", interchange.map_export, name="map_export"
-    ),
+    path("debates/<slug:slug>/export/<str:format>/", interchange.map_export, name="map_export"),
     path(members, moderation.member_add, name="member_add"),
     path(f"{members}<int:user_id>/role/", moderation.member_role, name="member_role"),
     path(f"{members}<int:user_id>/remove/", moderation.member_remove, name="member_remove"),

@@ -7,18 +7,26 @@ source, every block (paragraph or list item) becomes one cell of a coverage stri
 coloured by the side(s) whose evidence cites text inside it (evidence that opposes its
 claim counts for the other side), so a teacher sees at a glance that a source argues
 one side. Only published, non-deleted claims and evidence count, so the view is the same
-for everyone who may open the debate. Four queries whatever the size of the map.
+for everyone who may open the debate.
+
+It also reads the map as reasoning (`_reasoning`): the *open challenges* (arguments that
+oppose or undercut something and that no published argument opposes or undercuts in
+turn, under them or cross-linked there), *steel-man coverage* (a position is steel-manned
+when it has a counterargument, an argument attacking it, and a rebuttal, an argument
+attacking one of those) and *pro/con depth asymmetry* (the longest chain of replies that
+starts with an argument for a position against the longest that starts with one against
+it). Five queries whatever the size of the map.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Count, F, Q
 
-from ..models import Claim, Debate, Evidence, Passage, Source
+from ..models import Claim, ClaimLink, Debate, Evidence, Passage, Source
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -34,6 +42,10 @@ if TYPE_CHECKING:
 BLOCK_KINDS = (Passage.Kind.PARAGRAPH, Passage.Kind.LIST_ITEM)
 MIXED = "mixed"
 NONE = "none"
+# Relations that attack their parent (an undercut attacks the link to it).
+ATTACKS = (Claim.Relation.OPPOSES, Claim.Relation.UNDERCUTS)
+# Depths of the pro and con chains this far apart (or more) are flagged.
+ASYMMETRY = 2
 # Enough distinct hues for the positions of the widest issue; they cycle after that.
 PALETTE = ("#1f5fa8", "#b35900", "#6a3d9a", "#137a63", "#a0306e", "#5c6b00")
 
@@ -75,10 +87,40 @@ class PositionBalance:
     against_count: int = 0
     against_evidenced: int = 0
     evidence_count: int = 0  # on the position itself
+    # Steel-man coverage: an argument attacks the position (a counterargument), and an
+    # argument attacks one of those (a rebuttal).
+    has_counter: bool = False
+    has_rebuttal: bool = False
+    # The longest chain of replies starting with an argument for it, and against it
+    # (0: no such argument; 1: the argument alone; 2: with a reply under it; ...).
+    pro_depth: int = 0
+    con_depth: int = 0
 
     @property
     def lopsided(self) -> bool:
         return (self.for_count == 0) != (self.against_count == 0)
+
+    @property
+    def steel_manned(self) -> bool:
+        return self.has_counter and self.has_rebuttal
+
+    @property
+    def asymmetric(self) -> bool:
+        return abs(self.pro_depth - self.con_depth) >= ASYMMETRY
+
+    @property
+    def deeper_side(self) -> str:
+        """ "pro" or "con": the side argued deeper (when `asymmetric`)."""
+        return "pro" if self.pro_depth > self.con_depth else "con"
+
+
+@dataclass
+class Challenge:
+    """An argument attacking `target` that nobody has answered yet."""
+
+    claim: Claim
+    target: Claim
+    position: Claim | None  # the position it is argued about (None: unknown)
 
 
 @dataclass
@@ -87,6 +129,11 @@ class IssueBalance:
     positions: list[PositionBalance]
     sides: list[Side] = field(default_factory=list)
     sources: list[SourceCoverage] = field(default_factory=list)
+    open_challenges: list[Challenge] = field(default_factory=list)
+
+    @property
+    def steel_manned(self) -> int:
+        return sum(1 for pb in self.positions if pb.steel_manned)
 
 
 @dataclass
@@ -171,6 +218,18 @@ class SourceCoverage:
 class DebateBalance:
     debate: Debate
     issues: list[IssueBalance]
+
+    @property
+    def position_count(self) -> int:
+        return sum(len(item.positions) for item in self.issues)
+
+    @property
+    def steel_manned(self) -> int:
+        return sum(item.steel_manned for item in self.issues)
+
+    @property
+    def open_challenge_count(self) -> int:
+        return sum(len(item.open_challenges) for item in self.issues)
 
 
 def _signs(claims: dict[int, Claim]) -> tuple[dict[int, tuple[int, int]], list[int]]:
@@ -272,8 +331,76 @@ def debate_balance(*, debate: Debate) -> DebateBalance:
             balance.against_count += 1
             balance.against_evidenced += evidenced
 
+    _reasoning(debate=debate, claims=claims, signs=signs, walk=walk, issues=issues)
     _coverage(debate=debate, signs=signs, issues=issues)
     return DebateBalance(debate=debate, issues=issues)
+
+
+def _reasoning(
+    *,
+    debate: Debate,
+    claims: dict[int, CountedClaim],
+    signs: dict[int, tuple[int, int]],
+    walk: list[int],
+    issues: list[IssueBalance],
+) -> None:
+    """Open challenges, steel-man coverage and pro/con depth of every position (one query:
+    the cross-links; the rest is read from the claims already loaded, without recursion).
+
+    Only the claims the map reaches count (`signs`). A cross-link counts under its second
+    parent too: an argument linked as opposing a challenge answers it, and one linked as
+    opposing a position is a counterargument to it. Depths follow the tree alone, so a
+    cross-link can never make a chain endless.
+    """
+    # Each reachable claim's attackers: its children (and cross-linked claims) that oppose
+    # or undercut it.
+    attackers: dict[int, set[int]] = {}
+    for pk in signs:
+        claim = claims[pk]
+        if claim.relation in ATTACKS and claim.parent_id in signs:
+            attackers.setdefault(claim.parent_id, set()).add(pk)
+    links = ClaimLink.objects.filter(debate=debate, relation__in=ATTACKS).values_list(
+        "claim_id", "parent_id"
+    )
+    for claim_id, parent_id in links:
+        if claim_id in signs and parent_id in signs:
+            attackers.setdefault(parent_id, set()).add(claim_id)
+
+    # Height of each claim's subtree in the tree (1: no replies), children first.
+    children: dict[int, list[int]] = {}
+    for pk in walk:
+        above = claims[pk].parent_id
+        if above is not None and above in signs and pk != signs[pk][0]:
+            children.setdefault(above, []).append(pk)
+    height: dict[int, int] = {}
+    for pk in reversed(walk):
+        height[pk] = 1 + max((height[c] for c in children.get(pk, [])), default=0)
+
+    for item in issues:
+        for pb in item.positions:
+            position = pb.position.pk
+            counters = attackers.get(position, set())
+            pb.has_counter = bool(counters)
+            pb.has_rebuttal = any(attackers.get(c) for c in counters)
+            for child in children.get(position, []):
+                if claims[child].relation == Claim.Relation.SUPPORTS:
+                    pb.pro_depth = max(pb.pro_depth, height[child])
+                else:
+                    pb.con_depth = max(pb.con_depth, height[child])
+        in_issue = {pb.position.pk: pb.position for pb in item.positions}
+        item.open_challenges = [
+            Challenge(
+                claim=claims[pk],
+                target=claims[cast(int, claims[pk].parent_id)],
+                position=in_issue.get(signs[pk][0]),
+            )
+            for pk in walk
+            if signs[pk][0] in in_issue
+            and pk != signs[pk][0]
+            and claims[pk].relation in ATTACKS
+            and not attackers.get(pk)
+        ]
+        item.open_challenges.sort(key=lambda c: c.claim.pk)
 
 
 def _coverage(
