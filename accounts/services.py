@@ -307,3 +307,13 @@ def email_change_confirm(*, actor, token: str) -> User:
             context={"user": user, "old_email": old_email, "new_email": new_email},
         )
     return user
+
+
+def api_token(*, actor) -> str:
+    """The signed-in person's REST API token (`Authorization: Token <key>`), made the first
+    time it is asked for and the same afterwards."""
+    _signed_in(actor)
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=actor)
+    return token.key

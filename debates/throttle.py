@@ -160,8 +160,11 @@ def _back_url(request: HttpRequest) -> str | None:
 def limited_response(request: HttpRequest, error: RateLimited, view_func=None) -> HttpResponse:
     """The 429 answer: JSON for the API, a fragment for htmx, a page otherwise."""
     seconds = error.retry_after
-    if _wants_json(request, view_func):
-        response: HttpResponse = JsonResponse({"error": str(error)}, status=429)
+    if request.path.startswith("/api/v1/"):  # the REST API's one error shape
+        document = {"status": 429, "code": "throttled", "message": str(error)}
+        response: HttpResponse = JsonResponse({"error": document}, status=429)
+    elif _wants_json(request, view_func):
+        response = JsonResponse({"error": str(error)}, status=429)
     elif getattr(request, "htmx", False):
         response = render(
             request, "429.html#message", {"seconds": seconds, "error": error}, status=429
