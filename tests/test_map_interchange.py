@@ -463,3 +463,69 @@ def test_commands_back_up_and_restore_a_whole_debate(db, tmp_path, teacher):
     with pytest.raises(CommandError, match="Crux backup"):
         call_command("import_map", "--format", "backup", str(path))
     assert counts() == before
+
+
+# --- the API --------------------------------------------------------------------------------
+
+
+def test_api_imports_a_small_file_at_once_and_a_big_one_as_a_job(client, teacher, settings):
+    client.force_login(teacher)
+    url = reverse("api:import")
+    response = client.post(url, {"format": "kialo", "text": KIALO}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["claims"] == 5 and body["url"] == f"/debates/{body['debate']}/"
+    settings.CRUX_IMPORT_INLINE_BYTES = 10
+    upload = io.BytesIO(KIALO.encode())
+    upload.name = "big.txt"
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 202
+    job = response.json()
+    assert job["status"] == "queued" and job["filename"] == "big.txt"
+    imports.import_job_run(job["id"])
+    done = client.get(job["url"]).json()
+    assert done["status"] == "done" and done["claims"] == 5 and done["debate"]
+    client.force_login(UserFactory())
+    assert client.get(job["url"]).status_code == 404
+
+
+def test_api_import_errors_name_the_line_and_write_nothing(client, teacher, debate, student):
+    client.force_login(teacher)
+    before = counts()
+    response = client.post(
+        reverse("api:import"),
+        {"format": "kialo", "text": "Discussion Title: x\n\n1. a\n1.2.3. Pro: gap\n"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "Line 4" in response.json()["error"]["message"]
+    assert counts() == before
+    client.force_login(student)
+    response = client.post(
+        reverse("api:import"),
+        {"format": "kialo", "text": KIALO, "into": debate.slug},
+        content_type="application/json",
+    )
+    assert response.status_code == 403 and counts() == before
+
+
+def test_api_exports_every_format(client, debate, teacher, student):
+    build_map(debate, 6)
+
+    def url(kind, slug=debate.slug):
+        return reverse("api:debate-export", args=[slug, kind])
+
+    for format in ("kialo", "aif", "argdown"):
+        response = client.get(url(format))
+        assert response.status_code == 200, format
+    claim = Claim.objects.filter(debate=debate, kind=ARGUMENT).first()
+    assert claim.text in client.get(url("argdown"), {"claim": claim.pk}).content.decode()
+    assert client.get(url("pdf")).status_code == 404
+    client.force_login(student)
+    assert client.get(url("backup")).status_code == 403
+    client.force_login(teacher)
+    backup = client.get(url("backup"))
+    assert backup.status_code == 200 and backup.json()["format"] == "crux-backup"
+    private = Debate.objects.create(title="Private", slug="private", owner=teacher)
+    client.logout()
+    assert client.get(url("aif", private.slug)).status_code == 404

@@ -17,6 +17,7 @@ from .claims import (
     EvidenceViewSet,
 )
 from .debates import SLUG, DebateViewSet
+from .interchange import ExportView, ImportView, JobView
 from .sources import AnnotationViewSet, DebateNoteViewSet, SourceViewSet
 
 router = DefaultRouter()
@@ -35,5 +36,8 @@ router.register("annotations", AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("imports/", ImportView.as_view(), name="import"),
+    path("imports/<int:pk>/", JobView.as_view(), name="import-job"),
+    path("debates/<slug:slug>/export/<str:kind>/", ExportView.as_view(), name="debate-export"),
     *router.urls,
 ]
