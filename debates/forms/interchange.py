@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from ..models import Debate
+from ..services.imports import size_words
 
 FORMAT_CHOICES = [
     ("auto", "Detect it from the file"),
@@ -39,8 +40,8 @@ class MapImportForm(forms.Form):
             limit = settings.CRUX_IMPORT_MAX_BYTES
             if upload.size > limit:
                 raise forms.ValidationError(
-                    f"The file is {upload.size / 1024 / 1024:.1f} MB; at most "
-                    f"{limit // (1024 * 1024)} MB can be imported."
+                    f"The file is {size_words(upload.size)}; at most {size_words(limit)} "
+                    "can be imported."
                 )
             data["data"] = upload.read()
             data["filename"] = upload.name

@@ -82,6 +82,13 @@ class ImportResult:
     root: Claim | None  # the first claim written (the new map's issue, or the subtree's top)
 
 
+def size_words(size: int) -> str:
+    """A file size for people: "3.2 MB", "12 KB"."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB")
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def decode(data: bytes | str) -> str:
     """The text of an uploaded map file: UTF-8 (with or without BOM) or UTF-16 with a BOM;
     binary files and NUL bytes are refused, files over the size limit too."""
@@ -89,8 +96,7 @@ def decode(data: bytes | str) -> str:
     size = len(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
     if size > limit:
         raise ValidationError(
-            f"The file is {size / 1024 / 1024:.1f} MB; at most {limit // (1024 * 1024)} MB "
-            "can be imported."
+            f"The file is {size_words(size)}; at most {size_words(limit)} can be imported."
         )
     if isinstance(data, bytes):
         try:
