@@ -3,12 +3,16 @@ ValidationErrors the views add to these forms."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
+from django.http import QueryDict
 
 from .models import MAX_TASK_COUNT, Assignment, ClassMember, GroupCopy, MapShare, Task
 from .services._base import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS
-from .services.assignments import RUBRIC_KEYS
+from .services.assignments import MAX_TASKS, RUBRIC_KEYS
 
 
 class ClassForm(forms.Form):
@@ -78,7 +82,8 @@ class ShareModeForm(forms.Form):
     mode = forms.ChoiceField(label="Students may", choices=MapShare.Mode.choices)
 
 
-TASK_ROWS = 4
+TASK_FIELDS = ("kind", "count", "debate", "claim", "source", "section")
+_TASK_KEY = re.compile(r"^task(\d+)_(" + "|".join(TASK_FIELDS) + r")$")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
 
 
@@ -100,9 +105,40 @@ def claim_number(text: str) -> int | None:
     return int(tail)
 
 
+def task_rows_in(data) -> int:
+    """How many task rows a submitted form holds: the highest row number among its
+    `task<n>_<field>` keys (rows left empty are sent too), 0 when it holds none."""
+    numbers = [int(m.group(1)) for m in map(_TASK_KEY.match, data or ()) if m]
+    return max(numbers, default=0)
+
+
+def without_task_row(data, n: int) -> QueryDict:
+    """The submitted data with task row `n` taken out and the rows after it moved up one."""
+    kept: dict = {}
+    for key in data:
+        values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+        match = _TASK_KEY.match(key)
+        if match is None:
+            kept[key] = values
+            continue
+        row = int(match.group(1))
+        if row == n:
+            continue
+        kept[f"task{row - 1 if row > n else row}_{match.group(2)}"] = values
+    result = QueryDict(mutable=True)
+    for key, values in kept.items():
+        result.setlist(key, values)
+    return result
+
+
 class AssignmentForm(forms.Form):
-    """The assignment and up to `TASK_ROWS` tasks (a row with no kind is left out); the
-    view gives the class's shared maps (`maps`) and readings (`readings`) to choose from."""
+    """The assignment and its tasks, one row of fields per task (`task<n>_kind`, ...; a row
+    with no kind is left out). As many rows as the data holds (`task_rows_in`), or as
+    `rows` says, at least one and at most `MAX_TASKS`; the view adds an empty row ("Add
+    another task") or takes one out ("Remove"). The view gives the class's shared maps
+    (`maps`) and readings (`readings`) to choose from."""
+
+    max_tasks = MAX_TASKS
 
     title = forms.CharField(label="Title", max_length=200)
     instructions = forms.CharField(
@@ -160,8 +196,16 @@ class AssignmentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, maps=(), readings=(), **kwargs):
+    def __init__(self, *args, maps=(), readings=(), rows: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if rows is None:
+            sent = task_rows_in(self.data) if self.is_bound else task_rows_in(self.initial)
+            # More rows than allowed: the extra ones are refused in `clean`, not dropped.
+            self.too_many_rows = sent > MAX_TASKS
+            rows = sent
+        else:
+            self.too_many_rows = False
+        self.rows = max(1, min(rows, MAX_TASKS))
         defaults = Assignment()  # the model's default weights, for a new assignment
         for key in RUBRIC_KEYS:
             name = f"rubric_{key}"
@@ -169,7 +213,7 @@ class AssignmentForm(forms.Form):
         map_choices = [("", "—")] + [(str(d.pk), d.title) for d in maps]
         source_choices = [("", "—")] + [(str(s.pk), s.title) for s in readings]
         kinds = [("", "— no task —"), *Task.Kind.choices]
-        for n in range(1, TASK_ROWS + 1):
+        for n in range(1, self.rows + 1):
             self.fields[f"task{n}_kind"] = forms.ChoiceField(
                 label=f"Task {n}", choices=kinds, required=False
             )
@@ -197,14 +241,26 @@ class AssignmentForm(forms.Form):
     def rubric(self) -> dict:
         return {key: self.cleaned_data.get(f"rubric_{key}") for key in RUBRIC_KEYS}
 
+    @property
+    def can_add_task(self) -> bool:
+        return self.rows < MAX_TASKS
+
     def task_rows(self):
         """The bound fields of each task row, for the template."""
-        names = ("kind", "count", "debate", "claim", "source", "section")
-        return [[self[f"task{n}_{name}"] for name in names] for n in range(1, TASK_ROWS + 1)]
+        return [[self[f"task{n}_{name}"] for name in TASK_FIELDS] for n in range(1, self.rows + 1)]
+
+    def redisplay(self) -> AssignmentForm:
+        """Show what was sent without judging it (after "Add another task" or "Remove"):
+        no field is marked wrong for being still empty."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        return self
 
     def clean(self):
         data = super().clean() or {}
-        for n in range(1, TASK_ROWS + 1):
+        if self.too_many_rows:
+            raise forms.ValidationError(f"At most {MAX_TASKS} tasks.")
+        for n in range(1, self.rows + 1):
             field = f"task{n}_claim"
             if field in data:
                 try:
@@ -220,7 +276,7 @@ class AssignmentForm(forms.Form):
         from .services import TaskSpec
 
         data = self.cleaned_data
-        rows = [n for n in range(1, TASK_ROWS + 1) if data.get(f"task{n}_kind")]
+        rows = [n for n in range(1, self.rows + 1) if data.get(f"task{n}_kind")]
         debates = Debate.objects.in_bulk(
             [int(data[f"task{n}_debate"]) for n in rows if data.get(f"task{n}_debate")]
         )
@@ -269,7 +325,7 @@ def assignment_initial(assignment, tasks) -> dict:
         "published": assignment.published,
         **{f"rubric_{key}": getattr(assignment, f"rubric_{key}") for key in RUBRIC_KEYS},
     }
-    for n, task in enumerate(tasks[:TASK_ROWS], start=1):
+    for n, task in enumerate(tasks[:MAX_TASKS], start=1):
         initial.update(
             {
                 f"task{n}_kind": task.kind,

@@ -109,6 +109,12 @@ def can_set_assignments(user: Person, classroom: Classroom) -> bool:
     return not classroom.archived and can_teach(user, classroom)
 
 
+def can_delete_assignment(user: Person, classroom: Classroom) -> bool:
+    """Delete an assignment with its tasks, grades and comments: the class's teachers,
+    while it is not archived (the service asks them to confirm when grades were released)."""
+    return not classroom.archived and can_teach(user, classroom)
+
+
 def can_grade(user: Person, classroom: Classroom) -> bool:
     """Grade students' work, comment on it privately and release grades: the class's
     teachers, while it is not archived (they still see grades in an archived class)."""
@@ -160,6 +166,7 @@ def can(user: Person, action: str, classroom: Classroom, target=None) -> bool:
         "share_maps": lambda: can_share_maps(user, classroom),
         "share_map": lambda: can_share_map(user, classroom, target),
         "set_assignments": lambda: can_set_assignments(user, classroom),
+        "delete_assignment": lambda: can_delete_assignment(user, classroom),
         "manage_groups": lambda: can_manage_groups(user, classroom),
         "give_copies": lambda: can_give_copies(user, classroom, target),
         "join": lambda: can_join(user, classroom),

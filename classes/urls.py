@@ -51,6 +51,11 @@ urlpatterns = [
         assignments.assignment_edit,
         name="assignment_edit",
     ),
+    path(
+        f"{one}assignments/<int:assignment_id>/delete/",
+        assignments.assignment_delete,
+        name="assignment_delete",
+    ),
     # Grading, for teachers.
     path(
         f"{one}assignments/<int:assignment_id>/grades/release/",

@@ -1,6 +1,7 @@
-"""Assignments in a browser, without JavaScript help: the teacher sets one through the form
-(fixed task rows), a student sees their progress, and the form and the assignment page for
-both have no serious accessibility violation (axe)."""
+"""Assignments in a browser: the teacher sets one through the form (adding and removing
+task rows, swapped in place by htmx; plain buttons without it) and deletes one after its
+confirmation page, a student sees their progress, and the form, the assignment page and
+the confirmation have no serious accessibility violation (axe)."""
 
 import re
 
@@ -8,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from classes import services
+from classes.models import Assignment
 from debates.models import Debate
 
 from .browser import log_in
@@ -70,3 +72,49 @@ def test_a_teacher_sets_work_and_a_student_sees_it(page, browser, site):
     expect(other.locator(".assignment-status")).to_contain_text("not started")
     assert not serious_violations(other)
     context.close()
+
+
+def test_a_teacher_adds_and_removes_task_rows_and_deletes_the_assignment(page, site):
+    base, classroom, issue = site
+    log_in(page, base, "teacher", PASSWORD)
+    page.goto(f"{base}/classes/{classroom.pk}/assignments/new/")
+    page.get_by_label("Title").fill("Week 2: many tasks")
+    page.locator("#id_due_at").fill("2031-05-08T09:00")
+    expect(page.locator("fieldset.task-row")).to_have_count(1)
+    first = page.get_by_role("group", name="Task 1")
+    first.get_by_label("Task 1").select_option("reply")
+    first.get_by_label("In the map").select_option(label="Rivers and towns")
+    # "Add another task" twice: the rows are swapped in place, what was typed stays.
+    page.evaluate("window.__same_page = true")
+    for rows in (2, 3):
+        page.get_by_role("button", name="Add another task").click()
+        expect(page.locator("fieldset.task-row")).to_have_count(rows)
+    expect(page.get_by_label("Title")).to_have_value("Week 2: many tasks")
+    expect(first.get_by_label("Task 1")).to_have_value("reply")
+    second = page.get_by_role("group", name="Task 2")
+    second.get_by_label("Task 2").select_option("argue")
+    second.get_by_label("In the map").select_option(label="Rivers and towns")
+    second.get_by_label("Issue or counterargument").fill(str(issue.pk))
+    third = page.get_by_role("group", name="Task 3")
+    third.get_by_label("Task 3").select_option("reply")
+    third.get_by_label("How many").fill("3")
+    third.get_by_label("In the map").select_option(label="Rivers and towns")
+    # Remove the first: the others move up.
+    first.get_by_role("button", name="Remove this task").click()
+    expect(page.locator("fieldset.task-row")).to_have_count(2)
+    expect(page.get_by_role("group", name="Task 1").get_by_label("Task 1")).to_have_value("argue")
+    assert page.evaluate("window.__same_page === true")  # htmx: no page load
+    assert not serious_violations(page)
+    # Enter in a field saves (the form's default button), rather than adding a row.
+    page.get_by_label("Title").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Week 2: many tasks")
+    work = Assignment.objects.get(title="Week 2: many tasks")
+    assert [(t.kind, t.count) for t in work.tasks.all()] == [("argue", 1), ("reply", 3)]
+
+    page.get_by_role("link", name="Delete the assignment").click()
+    expect(page.locator(".assignment-loss")).to_contain_text("2 tasks")
+    assert not serious_violations(page)
+    page.get_by_label("Reason").fill("Set by mistake")
+    page.get_by_role("button", name="Delete the assignment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("7B History")
+    assert not Assignment.objects.filter(pk=work.pk).exists()

@@ -233,3 +233,26 @@ def test_slides_pass_axe(browser, demo_site, viewport):
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     finally:
         context.close()
+
+
+def test_a_see_also_entry_is_reached_by_keys_and_opens_that_claims_slide(screen, demo_site):
+    base, demo = demo_site
+    debate = demo.debate
+    top = present.slide(debate=debate, viewer=debate.owner)
+    issue = top.children[0].claim
+    positions = present.slide(debate=debate, viewer=debate.owner, claim_pk=issue.pk).children
+    here, there = positions[0].claim, positions[1].claim
+    elsewhere = present.slide(debate=debate, viewer=debate.owner, claim_pk=there.pk).children
+    linked = elsewhere[0].claim
+    services.claim_link(actor=debate.owner, claim=linked, parent=here, stance="opposes")
+
+    page = screen
+    page.goto(f"{base}/debates/{debate.slug}/present/{here.pk}/")
+    see_also = page.locator(".slide-see-also a[data-child]")
+    expect(see_also).to_contain_text(f"See also: {linked.text}")
+    # The "See also" entry comes after the replies: ↑ from nothing chosen reaches it first.
+    page.keyboard.press("k")
+    expect(see_also).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(title(page)).to_have_text(linked.text)
+    assert page.url.endswith(f"/present/{linked.pk}/")

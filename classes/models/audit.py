@@ -31,6 +31,7 @@ class ClassAuditEntry(models.Model):
         MAP_UNSHARED = "map_unshared", "stopped sharing a map"
         ASSIGNMENT_SET = "assignment_set", "set an assignment"
         ASSIGNMENT_CHANGED = "assignment_changed", "changed an assignment"
+        ASSIGNMENT_DELETED = "assignment_deleted", "deleted an assignment"
         GROUP_CREATED = "group_created", "made a group"
         GROUPS_MADE = "groups_made", "made groups at random"
         GROUP_MEMBER_ADDED = "group_member_added", "put a student in a group"

@@ -1,9 +1,11 @@
 """Every read the class pages share, with a fixed number of queries; never writes."""
 
 from .assignments import (
+    AssignmentLoss,
     AssignmentPage,
     StudentProgress,
     assignment_for,
+    assignment_loss,
     assignment_page,
     class_assignments,
     progress,
@@ -38,9 +40,11 @@ __all__ = [
     "copy_templates",
     "groups_page",
     "my_group",
+    "AssignmentLoss",
     "AssignmentPage",
     "StudentProgress",
     "assignment_for",
+    "assignment_loss",
     "assignment_page",
     "class_assignments",
     "progress",

@@ -7,7 +7,7 @@ maps are granted and taken back through `debates.services` (member_grant, member
 so the debates' own audit logs say so too.
 """
 
-from .assignments import TaskSpec, assignment_create, assignment_update
+from .assignments import TaskSpec, assignment_create, assignment_delete, assignment_update
 from .classrooms import (
     class_archive,
     class_code_regenerate,
@@ -43,6 +43,7 @@ __all__ = [
     "JoinResult",
     "TaskSpec",
     "assignment_create",
+    "assignment_delete",
     "assignment_update",
     "class_archive",
     "class_copies_give",

@@ -1,4 +1,5 @@
-"""Setting and changing assignments: teachers of the class, while it is not archived."""
+"""Setting, changing and deleting assignments: teachers of the class, while it is not
+archived."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from django.db import transaction
 from debates.models import Claim, Debate, Source
 
 from .. import policy
-from ..models import MAX_TASK_COUNT, Assignment, ClassAuditEntry, Classroom, MapShare, Task
+from ..models import (
+    MAX_TASK_COUNT,
+    Assignment,
+    ClassAuditEntry,
+    Classroom,
+    MapShare,
+    Task,
+)
+from ..selectors.assignments import AssignmentLoss, assignment_loss
 from ._base import audit, refuse_if_archived, require
 
 Action = ClassAuditEntry.Action
@@ -21,6 +30,7 @@ MAX_INSTRUCTIONS_CHARS = 5000
 MAX_TASKS = 20
 RUBRIC_KEYS = ("claim", "grounded", "passage", "reply", "task")
 MAX_RUBRIC_POINTS = 100
+MAX_REASON_CHARS = 500
 
 
 @dataclass
@@ -195,3 +205,48 @@ def assignment_update(
     _write_tasks(assignment, tasks)
     audit(classroom=classroom, actor=actor, action=Action.ASSIGNMENT_CHANGED, summary=f"“{title}”")
     return assignment
+
+
+@transaction.atomic
+def assignment_delete(
+    *, actor, assignment: Assignment, reason: str = "", force: bool = False
+) -> AssignmentLoss:
+    """Delete an assignment with its tasks, grades (drafts and released) and the teachers'
+    comments; the students' own claims and notes stay where they are. Refused (a
+    ValidationError saying why) when grades were released for it, unless `force` is given
+    — from a confirmation step that showed the teacher what goes. Logged in the class's
+    audit log with `reason`. Returns what was removed."""
+    classroom = assignment.classroom
+    refuse_if_archived(classroom)
+    require(
+        policy.can_delete_assignment(actor, classroom),
+        "Only the class's teachers delete assignments.",
+    )
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON_CHARS:
+        raise ValidationError(f"The reason is too long (the limit is {MAX_REASON_CHARS}).")
+    locked = (
+        Assignment.objects.select_for_update().filter(pk=assignment.pk, classroom=classroom).first()
+    )
+    if locked is None:
+        raise ValidationError("This assignment has been deleted already.")
+    loss = assignment_loss(locked)
+    if loss.released and not force:
+        n = loss.released
+        raise ValidationError(
+            f"Grades for “{locked.title}” were released to {n} student{'s' if n != 1 else ''}: "
+            "deleting it takes those grades and your comments away from them. Confirm on the "
+            "delete page to delete it anyway."
+        )
+    title = locked.title
+    locked.delete()
+    lost = f"{loss.tasks} task{'s' if loss.tasks != 1 else ''}, {loss.grades} grade" + (
+        f"{'s' if loss.grades != 1 else ''} ({loss.released} released)"
+    )
+    audit(
+        classroom=classroom,
+        actor=actor,
+        action=Action.ASSIGNMENT_DELETED,
+        summary=f"“{title}”: {lost}" + (f". Reason: {reason}" if reason else ""),
+    )
+    return loss

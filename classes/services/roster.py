@@ -14,6 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from debates.models import Notification
+from debates.services.notifications import notify
+
 from .. import policy
 from ..models import ClassAuditEntry, ClassMember, Classroom, normal_join_code
 from . import groups, sharing
@@ -188,7 +191,8 @@ def class_members_add(*, actor, classroom: Classroom, entries: str | list[str]) 
     """Add students by a list of usernames or email addresses (a pasted list, or a list).
 
     Only active accounts are found; an entry matching none is reported back as typed, as
-    "not found", and nothing else is said about it.
+    "not found", and nothing else is said about it. Each student added is told so (a
+    notification, and an email when they have an address).
     """
     refuse_if_archived(classroom)
     require(policy.can_manage_roster(actor, classroom), "Only the class's teachers add students.")
@@ -238,4 +242,20 @@ def class_members_add(*, actor, classroom: Classroom, entries: str | list[str]) 
             users=result.added,
         )
         groups.copies_join(classroom=classroom, users=result.added, actor=actor)
+        _tell_added(classroom, result.added, actor=actor)
     return result
+
+
+def _tell_added(classroom: Classroom, users: list, *, actor) -> None:
+    """Tell each student a teacher added that they are in the class now: a notification
+    in the app and, for those with an address, an email once the write commits."""
+    url = classroom.get_absolute_url()
+    by = actor.public_name if getattr(actor, "pk", None) else "A teacher"
+    for user in users:
+        notify(
+            recipient=user,
+            actor=actor,
+            verb=Notification.Verb.ADDED,
+            message=f"{by} added you to the class “{classroom.name}”.",
+            url=url,
+        )
