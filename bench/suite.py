@@ -658,10 +658,50 @@ def main() -> None:
             f"at every size ({', '.join(str(c[2]) for c in curve)})."
         )
     interchange_section(built, owner, say)
+    reasoning_section(built, owner, say)
     connection.close()
     doc = os.environ.get("BENCH_WRITE_DOC")
     if doc:
         Path(doc).write_text("\n".join(out) + "\n")
+
+
+def reasoning_section(built: dict, owner, say) -> None:
+    """Issue 13: the labels and scores of the main map recomputed after a change (the
+    selector's three queries plus the pure functions), and the pure functions alone."""
+    from debates import reasoning
+    from debates.selectors import reasoning as reasoning_reads
+
+    info = built[f"map-{MAIN}"]
+    debate = Debate.objects.get(slug=info["slug"])
+    runs = RUNS
+    floor = floor_of(MAP_SQL, [debate.pk], runs)
+    say(f"## Reasoning: labels and scores of the {MAIN:,}-claim map (median of {runs} runs)")
+    say()
+    say("| measurement | median ms | floor ms | ratio | target | met |")
+    say("|---|---|---|---|---|---|")
+    ms, result = timed(lambda: reasoning_reads._compute(debate, owner, True), runs)
+    say(
+        f"| recompute after a change (read + grounded + DF-QuAD) | {ms:,.1f} | {floor:,.1f} "
+        f"| {ms / floor:.1f}× | ≤ 100 ms | {'met' if ms <= 100 else 'NOT met'} |"
+    )
+    rows = list(
+        Claim.objects.filter(debate=debate).published().values_list("pk", "parent_id", "relation")
+    )
+    graph = reasoning.Graph.build(rows)
+    ms, _ = timed(lambda: (reasoning.grounded(graph), reasoning.df_quad(graph)), runs)
+    say(
+        f"| grounded labels + DF-QuAD scores alone ({len(rows):,} claims) | {ms:,.1f} | — | — "
+        f"| ≤ 100 ms | {'met' if ms <= 100 else 'NOT met'} |"
+    )
+    labels = {v.label for v in result.verdicts.values()}
+    say()
+    say(f"Labels found on this map: {', '.join(sorted(labels))}.")
+    say()
+    try:
+        from bench import duplicates
+    except ImportError:
+        return
+    duplicates.run(say)
 
 
 class _RollBack(Exception):

@@ -34,11 +34,13 @@ from ..errors import DOMAIN_ERRORS, EditConflict, form_status, messages_of
 from ..forms import editing as edit_forms
 from ..models import Claim, ClaimLink, Debate, Evidence
 from ..models.maps import LIVE_STATUSES
+from ..selectors import duplicates
 from ..selectors.history import claim_edits_for, claim_versions, evidence_events, word_diff
 from . import maps
 
 FORM = "debates/edit/_form.html"
 CONFLICT = "debates/edit/_conflict.html"
+SIMILAR = "debates/edit/_similar.html"
 ISSUE_PANEL = "map-actions-panel"
 
 
@@ -120,14 +122,20 @@ def _map_anchor(debate: Debate, claim: Claim | None) -> str:
 
 
 def _form_response(
-    request: HttpRequest, context: dict, *, status: int = 200, fragment: str = FORM
+    request: HttpRequest,
+    context: dict,
+    *,
+    status: int = 200,
+    fragment: str = FORM,
+    retarget: bool = False,
 ) -> HttpResponse:
-    """The form alone for htmx (retargeted into its panel when refused), else a page."""
+    """The form alone for htmx (retargeted into its panel when refused, or `retarget`),
+    else a page."""
     context.setdefault("next", _next_url(request))
     context["in_place"] = bool(request.htmx)
     if request.htmx:
         response = render(request, fragment, context, status=status)
-        if status >= 400:
+        if status >= 400 or retarget:
             response["HX-Retarget"] = f"#{context['panel_id']}"
             response["HX-Reswap"] = "innerHTML"
         return response
@@ -164,6 +172,9 @@ class Edit:
     form is shown, since on POST the service asks the policy itself. `page()` is the rest
     of what the form shows. `conflict(error)` answers a 409 (the service has passed its
     permission check by then); `done(message, claim)` replaces `_done` after the write.
+    `hold(cleaned_data)` takes a last look before the write: what it returns (if anything)
+    is added to the form shown again, with a 200 and nothing written (claim_add's "this
+    looks like a claim already on the map").
     """
 
     form: forms.Form
@@ -173,6 +184,7 @@ class Edit:
     refusal: str
     conflict: Callable[[EditConflict], HttpResponse] | None = None
     done: Callable[[str, Claim | None], HttpResponse] | None = None
+    hold: Callable[[dict], dict | None] | None = None
 
 
 def edit_view(load: Callable[[HttpRequest, Debate, int], object] | None = None, key: str = "pk"):
@@ -204,6 +216,9 @@ def _run(request: HttpRequest, debate: Debate, edit: Edit) -> HttpResponse:
     if request.method != "POST":
         return _show(request, debate, edit)
     if form.is_valid():
+        held = edit.hold(form.cleaned_data) if edit.hold is not None else None
+        if held:
+            return _show(request, debate, edit, extra=held)
         try:
             message, claim = edit.write(form.cleaned_data)
         except DOMAIN_ERRORS as error:
@@ -220,11 +235,19 @@ def _run(request: HttpRequest, debate: Debate, edit: Edit) -> HttpResponse:
     return _show(request, debate, edit, status=400)
 
 
-def _show(request: HttpRequest, debate: Debate, edit: Edit, *, status: int = 200) -> HttpResponse:
+def _show(
+    request: HttpRequest,
+    debate: Debate,
+    edit: Edit,
+    *,
+    status: int = 200,
+    extra: dict | None = None,
+) -> HttpResponse:
     if not edit.allowed():
         raise PermissionDenied(edit.refusal)
-    context = {"debate": debate, "form": edit.form, **edit.page()}
-    return _form_response(request, context, status=status)
+    context = {"debate": debate, "form": edit.form, **edit.page(), **(extra or {})}
+    # A held form (`extra`) goes back into its panel, as a refused one does.
+    return _form_response(request, context, status=status, retarget=extra is not None)
 
 
 def _data(request: HttpRequest):
@@ -258,9 +281,24 @@ def claim_add(request: HttpRequest, debate: Debate) -> Edit:
     initial = {"stance": data.get("stance") or "supports"}
     form = edit_forms.ClaimAddForm(_data(request), parent=parent, initial=initial)
     kind = services.kind_under(parent)
+    # As one types, the claims already on the map that look like it (`claim_similar`).
+    similar_id = f"{_panel(parent)}-similar"
+    similar_url = reverse("debates:claim_similar", args=[debate.slug])
+    if parent is not None:
+        similar_url += f"?parent={parent.pk}"
+    form.fields["text"].widget.attrs.update(
+        {
+            "hx-get": similar_url,
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": f"#{similar_id}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
+    )
 
     def page():
         return {
+            "similar_id": similar_id,
             "claim": parent,
             "action": reverse("debates:claim_add", args=[debate.slug]),
             "hidden": {"parent": parent.pk if parent else ""},
@@ -289,10 +327,25 @@ def claim_add(request: HttpRequest, debate: Debate) -> Edit:
         )
         return message, claim
 
+    def hold(data):
+        """A near copy of a claim the writer can see is held until they confirm it."""
+        if request.POST.get("confirm_duplicate") == "1":
+            return None
+        held = duplicates.similar_claims(
+            debate=debate,
+            text=data["text"],
+            viewer=request.user,
+            limit=SIMILAR_SHOWN,
+            exclude=[parent.pk] if parent is not None else None,
+            min_score=duplicates.thresholds().hold,
+        )
+        return {"similar": held, "held": True} if held else None
+
     return Edit(
         form,
         page,
         write,
+        hold=hold,
         allowed=lambda: policy.can_add_claim(request.user, debate, parent),
         refusal=(
             "Only moderators start new issues."
@@ -300,6 +353,34 @@ def claim_add(request: HttpRequest, debate: Debate) -> Edit:
             else "You cannot add claims to this debate."
         ),
     )
+
+
+SIMILAR_SHOWN = 3  # claims offered as "this looks like…"
+SIMILAR_MIN_CHARS = 10  # typed before any are offered
+
+
+@login_required
+@require_GET
+def claim_similar(request: HttpRequest, slug: str) -> HttpResponse:
+    """The add form's hint as one types (`?text=`, and `?parent=`, the claim answered, which
+    is never offered): the claims of the debate the writer can see that look like the text,
+    as a fragment for the form's live region. 404 for a debate one cannot see."""
+    debate = maps._debate_for(request, slug)
+    text = request.GET.get("text") or ""
+    try:
+        parent = int(request.GET.get("parent") or 0) or None
+    except ValueError:
+        parent = None
+    similar = []
+    if len(text.strip()) >= SIMILAR_MIN_CHARS:
+        similar = duplicates.similar_claims(
+            debate=debate,
+            text=text,
+            viewer=request.user,
+            limit=SIMILAR_SHOWN,
+            exclude=[parent] if parent else None,
+        )
+    return render(request, SIMILAR, {"debate": debate, "similar": similar})
 
 
 # --- edit ------------------------------------------------------------------------------

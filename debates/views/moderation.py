@@ -42,6 +42,7 @@ from ..forms.moderation import (
     ReasonForm,
 )
 from ..models import Annotation, AuditEntry, Claim, ClaimEdit, Debate, Evidence, Flag, Membership
+from ..selectors import duplicates
 from ..selectors import moderation as queues
 from ..selectors.activity import name_actors, notifications_of
 from ..selectors.history import word_diff
@@ -93,6 +94,9 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "debate": debate,
             "queue": debate_queue,
+            # Proposals that look like published claims, each a one-click merge (the
+            # queue's own merge act, its target given).
+            "likely": duplicates.likely_duplicates(debate=debate) if debate_queue.claims else [],
             "can": {"moderate": True, "audit": True, "manage": _can_manage(request, debate)},
         },
     )
