@@ -184,3 +184,27 @@ def test_replies_sort_by_impact_only_when_asked(client, tree, teacher, student):
     page = pros(client.get(position.get_absolute_url() + "?sort=impact"))
     assert page.index(high.text) < page.index(low.text)
     assert "impact 1.00" in page and "impact 0.25" in page
+
+
+def test_the_api_gives_ratings_and_the_label(client, tree, student, moderator):
+    pro = tree["pro"]
+    url = reverse("api:claim-vote", args=[pro.pk])
+    client.force_login(student)
+    body = client.get(url).json()
+    assert body["label"] == "stands" and body["why"].startswith("Stands")
+    assert body["acceptability"] == {
+        "mine": None,
+        "shown": False,
+        "count": None,
+        "mean": None,
+        "distribution": None,
+    }
+    response = client.post(
+        url, {"question": "acceptability", "value": 3}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    body = client.get(url).json()
+    assert body["acceptability"]["mine"] == 3 and body["acceptability"]["count"] == 1
+    assert body["acceptability"]["distribution"] == [0, 0, 0, 1, 0]
+    client.force_login(moderator)
+    assert client.get(url).json()["acceptability"]["shown"] is True

@@ -16,6 +16,7 @@ from ... import policy, services
 from ...models import Claim, ClaimEdit, Evidence, Passage, Source
 from ...selectors import lists
 from ...selectors.maps import claim_subtree
+from ...selectors.reasoning import claim_votes, map_reasoning
 from . import serializers as s
 from .base import ViewSet, valid
 from .debates import SLUG, tree_document
@@ -137,6 +138,17 @@ class DebateClaimViewSet(mixins.ListModelMixin, ViewSet):
             stance=data["stance"],
         )
         return _claim_response(request, claim, status.HTTP_201_CREATED)
+
+
+_TALLY = {"mine": 3, "shown": True, "count": 4, "mean": 2.75, "distribution": [0, 0, 1, 3, 0]}
+REASONING_EXAMPLE = {
+    "label": "stands",
+    "why": "Stands: every attack on it is answered — “Dams kill fish” is answered by “Fish "
+    "ladders”.",
+    "strength": 0.71,
+    "acceptability": _TALLY,
+    "relevance": {"mine": None, "shown": False, "count": None, "mean": None, "distribution": None},
+}
 
 
 class ClaimViewSet(ViewSet):
@@ -377,6 +389,43 @@ class ClaimViewSet(ViewSet):
         data = valid(s.VoteClearSerializer, request)
         services.vote_clear(actor=request.user, claim=claim, question=data["question"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @doc(
+        "A claim's ratings and label",
+        "Its computed label (`stands`, `defeated`, `undecided`, or null when it is not on the "
+        "published map) with the reason in words and its DF-QuAD strength, and for each "
+        "question your own rating and — once you have rated it, or when the debate shows "
+        "totals to all, or to its moderators — the number of ratings, their mean and their "
+        "spread over the five steps (0 to 4).",
+        parameters=[CLAIM_ID],
+        responses={200: s.ReasoningSerializer},
+        errors=(404,),
+        examples=[example("Rated", REASONING_EXAMPLE)],
+    )
+    @vote.mapping.get
+    def vote_totals(self, request, pk=None):
+        claim = _claim_or_404(request, pk)
+        reasons = map_reasoning(debate=claim.debate, viewer=request.user)
+        tallies = claim_votes(claim=claim, viewer=request.user)
+
+        def tally(t):
+            return {
+                "mine": t.mine,
+                "shown": t.shown,
+                "count": t.count if t.shown else None,
+                "mean": t.mean if t.shown else None,
+                "distribution": t.distribution if t.shown else None,
+            }
+
+        return Response(
+            {
+                "label": reasons.label(claim.pk),
+                "why": reasons.why(claim.pk),
+                "strength": reasons.scores.get(claim.pk),
+                "acceptability": tally(tallies["acceptability"]),
+                "relevance": tally(tallies["relevance"]),
+            }
+        )
 
     @doc(
         "List a claim's evidence",

@@ -424,3 +424,21 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class TallySerializer(serializers.Serializer):
+    mine = serializers.IntegerField(allow_null=True, help_text="Your rating, 0 to 4.")
+    shown = serializers.BooleanField(help_text="Whether you may see the totals.")
+    count = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    distribution = serializers.ListField(
+        child=serializers.IntegerField(), allow_null=True, help_text="Ratings per step 0..4."
+    )
+
+
+class ReasoningSerializer(serializers.Serializer):
+    label = serializers.ChoiceField(choices=["stands", "defeated", "undecided"], allow_null=True)
+    why = serializers.CharField()
+    strength = serializers.FloatField(allow_null=True)
+    acceptability = TallySerializer()
+    relevance = TallySerializer()
