@@ -34,6 +34,11 @@ def _pages(demo) -> dict[str, tuple[str | None, str]]:
         "source list": ("student", reverse("debates:sources")),
         "import": ("teacher", reverse("debates:source_new")),
         "reader": ("teacher", demo.source.get_absolute_url()),
+        "claim, as a student": ("student", argument.get_absolute_url()),
+        "what stands": ("student", reverse("debates:what_stands", args=[debate.slug])),
+        "balance": ("teacher", reverse("debates:balance", args=[debate.slug])),
+        "import & export": ("teacher", reverse("debates:map_exchange", args=[debate.slug])),
+        "import a map": ("teacher", reverse("debates:map_import")),
     }
 
 
@@ -72,6 +77,11 @@ def serious_violations(page) -> list[str]:
         "source list",
         "import",
         "reader",
+        "claim, as a student",
+        "what stands",
+        "balance",
+        "import & export",
+        "import a map",
     ],
 )
 def test_no_serious_accessibility_violations(browser, live_server, which):

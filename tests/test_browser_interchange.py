@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from debates.models import Claim, ClaimLink, Debate, ImportJob
 
 from .browser import log_in
+from .test_browser_axe import serious_violations
 from .factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,6 +50,7 @@ def test_upload_kialo_watch_the_progress_and_download_it_again(
     expect(page.locator("label[for=import-progress]")).to_have_text("Waiting for a worker")
     expect(page.get_by_role("status")).to_have_text("0% done")
     assert ImportJob.objects.get().status == ImportJob.Status.QUEUED
+    assert not serious_violations(page)
 
     # A worker, as `make demo` runs one: takes the queued job, then exits.
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

@@ -114,6 +114,10 @@ def long_words(live_server):
         "revisions": f"/sources/{source.pk}/revisions/",
         "new debate": "/debates/new/",
         "import": "/sources/new/",
+        "what stands": f"/debates/{debate.slug}/stands/",
+        "import & export": f"/debates/{debate.slug}/export/",
+        "import a map": "/debates/import/",
+        "import into the map": f"/debates/{debate.slug}/import/",
     }
     # What the student sees of their own work: the rejection and its reason.
     student_pages = {
