@@ -525,3 +525,25 @@ def test_a_twenty_thousand_line_file():
     assert claims["1.5000"].relation == OPPOSES and claims["1.5000"].line == 2 + 2 * 5000
     assert doc.links[0] == MapLink("1.2", "1.1", OPPOSES)
     assert kialo.write(doc) == "\n".join(lines) + "\n"
+
+
+def test_a_map_with_several_issues_writes_a_file_that_reads_back():
+    from debates.formats.mapdoc import ANSWERS, ISSUE, POSITION, MapClaim, MapDoc
+
+    doc = MapDoc(
+        title="Two questions",
+        claims=[
+            MapClaim("i1", "First question?", ISSUE),
+            MapClaim("p1", "First answer.", POSITION, "i1", ANSWERS),
+            MapClaim("i2", "Second question?", ISSUE),
+            MapClaim("p2", "Second answer.", POSITION, "i2", ANSWERS),
+            MapClaim("p3", "Another second answer.", POSITION, "i2", ANSWERS),
+        ],
+    )
+    text = kialo.write(doc)
+    again = kialo.parse(text)
+    texts = {c.text: c for c in again.claims}
+    assert texts["Second question?"].kind == POSITION
+    assert texts["Second answer."].relation == "supports"
+    assert texts["Second answer."].parent == texts["Second question?"].key
+    assert kialo.write(again) == kialo.write(kialo.parse(kialo.write(again)))

@@ -52,6 +52,9 @@ size of the file.
 What Kialo cannot hold, and so ``write`` loses:
 
 * undercuts – written as ``Con:`` (they come back as "opposes");
+* a second (third…) issue: a Kialo file holds one discussion, so the first issue is its
+  title and every other issue is written as one more ``Thesis:`` with its positions as its
+  pros (they come back as a position with supporting arguments);
 * the order of ``doc.claims``: a file lists them depth first (siblings keep their order);
 * the map's own ``title`` and ``description`` when they differ from the issue's text, tags,
   ``merged_into`` and ``extra`` other than the footnote markers, the claims' keys (paths are
@@ -645,7 +648,10 @@ def write(doc: MapDoc) -> str:
             ]
             for k in range(len(below), 0, -1):
                 child = below[k - 1]
-                stack.append((f"{path}.{k}", _stance(child.relation), child))
+                stance = _stance(child.relation)
+                # Only the claims right under 1. are theses: the positions of a second
+                # issue (written as a thesis) become its pros.
+                stack.append((f"{path}.{k}", PRO if stance == THESIS else stance, child))
         for path, stance, item in items:
             if item is None:
                 out.append(f"1. {_escape(title)}")
