@@ -227,13 +227,73 @@ def withholds(
 
 
 def claim_withheld(user: Person, claim: Claim, debate: Debate) -> bool:
-    """Whether `claim` (of `debate`) is someone else's work withheld from `user` (one query
-    at most): for pages of one claim that the map's filter does not reach (its history)."""
-    if claim.author_id is None or (user.is_authenticated and claim.author_id == user.pk):
+    """Whether `claim` (of `debate`) is someone else's work withheld from `user`, or hangs
+    under such work (a reply goes with what it answers, as on the map); one query at most:
+    for pages, forms and services of one claim that the map's filter does not reach. A
+    claim of one's own, and anything for the debate's moderators, is never withheld."""
+    if not user.is_authenticated or claim.author_id == user.pk:
         return False
-    if not user.is_authenticated or can_moderate(user, debate):
+    if can_moderate(user, debate):
         return False
-    return withholds(user, claim.author, debate=debate)
+    chain = Claim.objects.filter(pk__in=RawSQL(_CHAIN_SQL, [claim.pk]))  # noqa: S611
+    asked = False
+    for hook in _WITHHOLD_HOOKS:
+        authors = hook(user, debate=debate, source=None)
+        if authors is not None:
+            chain = chain.filter(author__in=authors)
+            asked = True
+    return asked and chain.exclude(author=user.pk).exists()
+
+
+# A claim and every claim above it, up to its issue (UNION: a parent cycle in bad data ends
+# the walk); fixed SQL, the claim's id its one parameter.
+_CHAIN_SQL = (
+    "WITH RECURSIVE crux_chain(id, parent_id) AS ("
+    " SELECT c.id, c.parent_id FROM debates_claim c WHERE c.id = %s"
+    " UNION SELECT c.id, c.parent_id FROM debates_claim c JOIN crux_chain u ON c.id = u.parent_id)"
+    " SELECT id FROM crux_chain"
+)
+
+
+def can_open_claim(user: Person, claim: Claim, debate: Debate) -> bool:
+    """`can_view_claim`, less someone else's claim withheld from `user` (`claim_withheld`):
+    for a view or service that opens one claim by its id (its panels, forms, fragments,
+    votes, flags, discussion), so a guessed id answers as if there were no such claim. One
+    query more at most; a map asking about each of its nodes asks `can_view_claim`, since
+    the map's own query has left the withheld claims out already."""
+    return can_view_claim(user, claim, debate) and not claim_withheld(user, claim, debate)
+
+
+def annotation_withheld(user: Person, annotation) -> bool:
+    """Whether a hook withholds `annotation` from `user` on its source: its author's work,
+    or, for a reply, its thread's root's (a reply goes with its root). One query at most,
+    as the reader and the W3C API judge it. One's own notes are never withheld."""
+    from django.contrib.auth import get_user_model
+
+    if not user.is_authenticated:
+        return False
+    notes = [annotation]
+    if annotation.parent_id is not None:
+        notes.append(annotation.parent)
+    authors = {n.author_id for n in notes if n.author_id is not None and n.author_id != user.pk}
+    if not authors:
+        return False
+    source = annotation.anchor.source
+    people = get_user_model().objects.filter(pk__in=authors)
+    asked = False
+    for hook in _WITHHOLD_HOOKS:
+        withheld = hook(user, source=source)
+        if withheld is not None:
+            people = people.filter(pk__in=withheld)
+            asked = True
+    return asked and people.exists()
+
+
+def can_open_annotation(user: Person, annotation) -> bool:
+    """`can_view_annotation`, less a note withheld from `user` (`annotation_withheld`): for
+    a view or service that opens one note by its id (reply, edit, flag, mentions), so a
+    guessed id answers as if there were no such note."""
+    return can_view_annotation(user, annotation) and not annotation_withheld(user, annotation)
 
 
 # Another app may show some authors under another name to a viewer (the classes app's

@@ -3,6 +3,7 @@ watch the background import's progress bar finish (a real `db_worker`), land on 
 then download it as Argdown and as AIF."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,8 +12,8 @@ from playwright.sync_api import expect
 from debates.models import Claim, ClaimLink, Debate, ImportJob
 
 from .browser import log_in
-from .test_browser_axe import serious_violations
 from .factories import UserFactory
+from .test_browser_axe import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,12 +70,12 @@ def test_upload_kialo_watch_the_progress_and_download_it_again(
     ).click()
     with page.expect_download() as argdown:
         page.get_by_role("link", name="Download as Argdown").click()
-    text = open(argdown.value.path(), encoding="utf-8").read()
+    text = Path(argdown.value.path()).read_text(encoding="utf-8")
     assert argdown.value.suggested_filename == f"{debate.slug}.argdown"
     assert "Road space is scarce at peak hours." in text and "title:" in text
     with page.expect_download() as aif:
         page.get_by_role("link", name="Download as AIF").click()
-    data = json.loads(open(aif.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(aif.value.path()).read_text(encoding="utf-8"))
     texts = {node["text"] for node in data["nodes"] if node["type"] == "I"}
     assert "It burdens shift workers [1]." in texts
     assert {node["type"] for node in data["nodes"]} >= {"I", "RA", "CA"}

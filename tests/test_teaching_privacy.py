@@ -11,9 +11,11 @@ Pat's work, and knows Pat only as "Student 2"; the teacher sees everything, and 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -222,6 +224,7 @@ def test_a_notification_names_a_classmate_by_pseudonym(client, work, rivers, sam
     teachers = debate_services.claim_add(
         actor=teacher, debate=rivers, parent=rivers.position, text="Fish.", stance="supports"
     )
+    argue(rivers, pat, rivers.position, "Pat's first.")  # Pat posts: Sam's claim shows to Pat
     debate_services.claim_add(
         actor=pat, debate=rivers, parent=sams, text=f"{SECRET} too.", stance="supports"
     )
@@ -248,6 +251,7 @@ def test_the_notifications_page_costs_the_same_queries_with_pseudonyms(
     client, work, rivers, sam, pat
 ):
     sams = argue(rivers, sam, rivers.position, "Mine.")
+    argue(rivers, pat, rivers.position, "Pat's.")  # both posted: each sees the other's
 
     def count() -> int:
         client.force_login(sam)
@@ -512,3 +516,181 @@ def test_a_late_joiner_gets_a_copy_of_their_own(copies_class, teacher, sam, pat,
     services.class_join(actor=late, code=copies_class.join_code)
     assert roles(late) == {mine.debate_id: "reader"}
     assert GroupCopy.objects.filter(classroom=copies_class, student=late).count() == 1
+
+
+# --- (j) one claim or note opened by its id -----------------------------------------------------
+#
+# A withheld classmate's claim or note answers as if it did not exist (404) on every view that
+# opens one by its id: its panels, forms, fragments, flag, vote, discussion and export; and the
+# services refuse a reply under it. The teacher and the author see it; once Sam posts, Sam does.
+
+# (url name, method, extra GET/POST data, htmx) for each view taking a claim's id.
+CLAIM_ENDPOINTS = [
+    ("claim_more", "get", {}, True),
+    ("claim_edit", "get", {}, False),
+    ("claim_resubmit", "get", {}, False),
+    ("claim_reorder", "get", {}, False),
+    ("claim_move", "get", {}, False),
+    ("claim_link", "get", {}, False),
+    ("claim_delete", "get", {}, False),
+    ("claim_restore", "get", {}, False),
+    ("claim_history", "get", {}, False),
+    ("evidence_attach", "get", {}, False),
+    ("map_subtree", "get", {}, True),
+    ("present_claim", "get", {}, False),
+    ("claim_flag", "get", {}, False),
+    ("claim_comments", "get", {}, True),
+    ("claim_comments", "post", {"body": "What do you mean?"}, True),
+    ("claim_vote", "post", {"question": "true", "value": "3"}, False),
+    ("claim_add", "get", {"stance": "supports"}, False),  # ?parent=<the claim>
+    ("claim_add", "post", {"stance": "supports", "text": "A reply under it."}, False),
+    ("map_export", "get", {}, False),  # ?claim=<the claim>
+]
+
+
+def answer(response) -> str:
+    """A response's text, less what changes from one response to the next (CSRF tokens)."""
+    return re.sub(r"\b[A-Za-z0-9]{64}\b", "", response.content.decode())
+
+
+def open_claim(client, debate, claim, name, method, data, htmx):
+    data = dict(data)
+    if name in ("claim_add", "map_export"):
+        data["parent" if name == "claim_add" else "claim"] = claim.pk
+        args = [debate.slug, "argdown"] if name == "map_export" else [debate.slug]
+    else:
+        args = [debate.slug, claim.pk]
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return getattr(client, method)(reverse(f"debates:{name}", args=args), data, **headers)
+
+
+@pytest.mark.parametrize(("name", "method", "data", "htmx"), CLAIM_ENDPOINTS)
+def test_a_withheld_claim_is_not_found_by_its_id(
+    client, pats_work, rivers, sam, pat, teacher, name, method, data, htmx
+):
+    claim, _ = pats_work
+    missing = ClaimFactory.build(pk=claim.pk + 1000)  # no such claim, for comparison
+    client.force_login(sam)
+    nothing = open_claim(client, rivers, missing, name, method, data, htmx)
+    withheld = open_claim(client, rivers, claim, name, method, data, htmx)
+    assert withheld.status_code == nothing.status_code == 404
+    assert answer(withheld) == answer(nothing)  # in the same words
+    assert not claim.children.exists()  # nothing was added under it
+    for reader in (teacher, pat):  # the teacher, and its author, open it as before
+        client.force_login(reader)
+        assert open_claim(client, rivers, claim, name, "get", {}, htmx).status_code != 404
+    argue(rivers, sam, rivers.position, "Mine.")  # Sam posts: Pat's claim is there for Sam
+    client.force_login(sam)
+    assert open_claim(client, rivers, claim, name, method, data, htmx).status_code != 404
+
+
+@pytest.mark.parametrize(("name", "method", "data", "htmx"), CLAIM_ENDPOINTS)
+def test_a_claim_under_a_withheld_claim_is_not_found_by_its_id(
+    client, pats_work, rivers, sam, teacher, name, method, data, htmx
+):
+    """The teacher's reply to Pat's withheld claim is off Sam's map with it (a reply goes
+    with what it answers): opened by its id, it is not there either."""
+    claim, _ = pats_work
+    below = argue(rivers, teacher, claim, "The teacher answers Pat.")
+    client.force_login(sam)
+    assert open_claim(client, rivers, below, name, method, data, htmx).status_code == 404
+    argue(rivers, sam, rivers.position, "Mine.")
+    assert open_claim(client, rivers, below, name, method, data, htmx).status_code != 404
+
+
+def test_no_reply_under_a_withheld_claim_through_the_services(pats_work, rivers, source, sam):
+    claim, _ = pats_work
+    with pytest.raises((PermissionDenied, ValidationError)):
+        debate_services.claim_add(
+            actor=fresh(sam), debate=rivers, parent=claim, text="Under it.", stance="supports"
+        )
+    with pytest.raises((PermissionDenied, ValidationError)):
+        debate_services.comment_add(actor=fresh(sam), claim=claim, body="What do you mean?")
+    with pytest.raises((PermissionDenied, ValidationError)):
+        debate_services.flag_add(actor=fresh(sam), reason="spam", claim=claim)
+    with pytest.raises((PermissionDenied, ValidationError)):
+        debate_services.evidence_attach(
+            actor=fresh(sam), claim=claim, source=source, start=0, end=10
+        )
+    assert not claim.children.exists() and not claim.evidence.exists()
+    argue(rivers, sam, rivers.position, "Mine.")
+    reply = debate_services.claim_add(
+        actor=fresh(sam), debate=rivers, parent=claim, text="Under it.", stance="supports"
+    )
+    assert reply.parent_id == claim.pk
+
+
+@pytest.mark.parametrize("name", ["evidence_edit", "evidence_detach", "evidence_restore"])
+def test_the_evidence_of_a_withheld_claim_is_not_found_by_its_id(
+    client, pats_work, rivers, source, sam, pat, teacher, name
+):
+    claim, _ = pats_work
+    evidence = debate_services.evidence_attach(
+        actor=pat, claim=claim, source=source, start=0, end=10, relation="supports"
+    )
+    url = reverse(f"debates:{name}", args=[rivers.slug, evidence.pk])
+    client.force_login(sam)
+    nothing = client.get(reverse(f"debates:{name}", args=[rivers.slug, evidence.pk + 1000]))
+    withheld = client.get(url)
+    assert withheld.status_code == nothing.status_code == 404
+    assert answer(withheld) == answer(nothing)
+    client.force_login(teacher)
+    assert client.get(url).status_code != 404
+    argue(rivers, sam, rivers.position, "Mine.")
+    client.force_login(sam)
+    assert client.get(url).status_code != 404  # 403: not Sam's to edit, but there
+
+
+# (url name, method, data) for each view taking a note's id.
+NOTE_ENDPOINTS = [
+    ("annotation_reply", "post", {"body": "I agree."}),
+    ("annotation_edit", "get", {}),
+    ("annotation_flag", "post", {"reason": "spam"}),
+    ("annotation_hide", "post", {"hidden": "1"}),
+    ("note_mentions", "get", {"q": "t"}),
+]
+
+
+@pytest.mark.parametrize(("name", "method", "data"), NOTE_ENDPOINTS)
+def test_a_withheld_note_is_not_found_by_its_id(
+    client, pats_work, source, sam, teacher, name, method, data
+):
+    _, pats_note = pats_work
+    client.force_login(sam)
+    missing = getattr(client, method)(reverse(f"debates:{name}", args=[pats_note.pk + 1000]), data)
+    url = reverse(f"debates:{name}", args=[pats_note.pk])
+    withheld = getattr(client, method)(url, data)
+    # The same answer as for a note that does not exist (the mentions endpoint too).
+    assert withheld.status_code == missing.status_code == 404
+    assert answer(withheld) == answer(missing)
+    assert not Annotation.objects.filter(parent=pats_note).exists()
+    client.force_login(teacher)
+    assert getattr(client, method)(url, data).status_code != 404
+    note(source, sam, "Mine.", start=20, end=30)  # Sam posts
+    client.force_login(sam)
+    assert getattr(client, method)(url, data).status_code != 404
+
+
+def test_no_reply_to_a_withheld_note_through_the_service(pats_work, source, sam, pat):
+    _, pats_note = pats_work
+    with pytest.raises((PermissionDenied, ValidationError)):
+        debate_services.annotation_reply(actor=fresh(sam), parent=pats_note, body="I agree.")
+    with pytest.raises((PermissionDenied, ValidationError)):
+        debate_services.flag_add(actor=fresh(sam), reason="spam", annotation=pats_note)
+    # Pat's reply on Pat's own withheld note goes with it.
+    pats_reply = debate_services.annotation_reply(actor=pat, parent=pats_note, body="And more.")
+    with pytest.raises((PermissionDenied, ValidationError)):
+        debate_services.annotation_reply(actor=fresh(sam), parent=pats_reply, body="I agree.")
+    note(source, sam, "Mine.", start=20, end=30)  # Sam posts
+    reply = debate_services.annotation_reply(actor=fresh(sam), parent=pats_note, body="I agree.")
+    assert reply.parent_id == pats_note.pk
+
+
+def test_opening_ones_own_claim_costs_no_query_more(client, work, rivers, sam):
+    """`can_open_claim` asks nothing more about a claim of one's own (the edit form)."""
+    mine = argue(rivers, sam, rivers.position, "Mine.")
+    url = reverse("debates:claim_edit", args=[rivers.slug, mine.pk])
+    client.force_login(sam)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not any("classes_" in q["sql"] for q in queries.captured_queries)

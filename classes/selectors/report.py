@@ -344,10 +344,10 @@ def class_report(*, classroom: Classroom, assignment: Assignment | None = None) 
     rated: dict[tuple[int, int], Item] = {}
     for v in votes.order_by("created_at", "pk") if ids and maps else []:
         key = (v["user_id"], v["claim_id"])
-        item = rated.get(key)
-        if item is None:
+        found = rated.get(key)
+        if found is None:
             url = reverse("debates:claim", args=[v["claim__debate__slug"], v["claim_id"]])
-            item = rated[key] = Item(
+            found = rated[key] = Item(
                 "vote",
                 v["claim_id"],
                 _trim(v["claim__text"]),
@@ -355,8 +355,8 @@ def class_report(*, classroom: Classroom, assignment: Assignment | None = None) 
                 f"{url}#votes",
                 v["claim__debate__title"],
             )
-            rows[v["user_id"]].items["votes"].append(item)
-        item.status = ", ".join(filter(None, [item.status, f"{v['question']} {v['value']}/4"]))
+            rows[v["user_id"]].items["votes"].append(found)
+        found.status = ", ".join(filter(None, [found.status, f"{v['question']} {v['value']}/4"]))
 
     coverage = _coverage(readings, maps, questions, when)
     return Report(

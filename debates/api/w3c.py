@@ -531,7 +531,7 @@ class ContainerView(_ProtocolView):
                 .filter(pk=match.kwargs["aid"], anchor__source=source, deleted_at=None)
                 .first()
             )
-        if parent is None or not policy.can_view_annotation(request.user, parent):
+        if parent is None or not policy.can_open_annotation(request.user, parent):
             raise W3CError(f"target: {iri} is not an annotation on this source that you can see")
         return parent
 

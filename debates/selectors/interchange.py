@@ -104,10 +104,10 @@ def map_document(*, debate: Debate, viewer, claim: Claim | None = None) -> MapDo
                 note=item.note,
             )
         )
-    for pk, source in sources.items():
-        source.passages = [p for _, p in sorted(spans[pk].values(), key=lambda s: s[0])]
-        source.text = "\n\n".join(p.exact for p in source.passages)
-        doc.sources.append(source)
+    for pk, cited in sources.items():
+        cited.passages = [p for _, p in sorted(spans[pk].values(), key=lambda s: s[0])]
+        cited.text = "\n\n".join(p.exact for p in cited.passages)
+        doc.sources.append(cited)
     return doc
 
 

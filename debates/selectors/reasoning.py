@@ -53,7 +53,7 @@ class Tally:
 def claim_votes(*, claim: Claim, viewer) -> dict[str, Tally]:
     """The two tallies of one claim, with the viewer's votes and whether totals show (one
     query)."""
-    tallies = {q: Tally(q) for q in QUESTIONS}
+    tallies: dict[str, Tally] = {str(q): Tally(q) for q in QUESTIONS}
     me = viewer.pk if viewer.is_authenticated else None
     rows = (
         Vote.objects.filter(claim=claim)

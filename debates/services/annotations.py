@@ -137,10 +137,11 @@ def annotation_reply(
     """A reply shares its parent's anchor, visibility and debate (a thread is one audience).
 
     The note replied to must be one the actor may see: for a reply, that asks about its
-    thread's root too, so a thread whose root was deleted or hidden takes no more replies.
+    thread's root too, so a thread whose root was deleted or hidden takes no more replies;
+    nor one withheld from them ("see classmates' work after you post").
     """
     require(
-        policy.can_annotate(actor) and policy.can_view_annotation(actor, parent),
+        policy.can_annotate(actor) and policy.can_open_annotation(actor, parent),
         "You cannot reply to this note.",
     )
     author = actor

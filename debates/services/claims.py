@@ -159,6 +159,10 @@ def claim_add(
         if parent is None
         else "You cannot add claims to this debate.",
     )
+    if parent is not None:
+        # A classmate's claim withheld from the actor ("see classmates' work after you post")
+        # takes no reply from them: as far as they know it is not there.
+        require(not policy.claim_withheld(actor, parent, debate), "There is no such claim.")
     status = policy.contribution_status(actor, debate)
     require(status is not None, "You cannot add claims to this debate.")
     text = check_text(text)

@@ -53,6 +53,8 @@ def comment_add(
         policy.can_comment(actor, claim, debate),
         "Only members of this debate can ask questions on its claims.",
     )
+    # Nor on a classmate's claim withheld from them ("see classmates' work after you post").
+    require(not policy.claim_withheld(actor, claim, debate), "There is no such claim.")
     body = check_body(body)
     if parent is not None:
         if parent.claim_id != claim.pk:

@@ -100,7 +100,8 @@ def evidence_attach(
     person's role decides."""
     debate = claim.debate
     require(
-        policy.can_attach_evidence(actor, claim, debate),
+        policy.can_attach_evidence(actor, claim, debate)
+        and not policy.claim_withheld(actor, claim, debate),
         "You cannot attach evidence to this claim.",
     )
     status = policy.contribution_status(actor, debate)

@@ -36,10 +36,10 @@ def flag_add(*, actor, reason: str, note: str = "", claim=None, annotation=None)
     """Anyone who may see a claim or note may flag it for the moderators."""
     if claim is not None:
         debate = claim.debate
-        if not (policy.can_flag(actor, debate) and policy.can_view_claim(actor, claim, debate)):
+        if not (policy.can_flag(actor, debate) and policy.can_open_claim(actor, claim, debate)):
             raise PermissionDenied("Log in as someone who can see this debate to flag it.")
     elif annotation is not None:
-        if not (actor.is_authenticated and policy.can_view_annotation(actor, annotation)):
+        if not (actor.is_authenticated and policy.can_open_annotation(actor, annotation)):
             raise PermissionDenied("Log in as someone who can see this note to flag it.")
         if annotation.author_id == actor.pk:
             raise ValidationError("You cannot flag your own note; edit or delete it instead.")

@@ -10,9 +10,9 @@ from ..models import Claim, Vote
 from . import events
 from ._base import check_live, person, require, save_as
 
-STEPS = {
-    Vote.Question.ACCEPTABILITY: dict(Vote.ACCEPTABILITY_STEPS),
-    Vote.Question.RELEVANCE: dict(Vote.RELEVANCE_STEPS),
+STEPS: dict[str, dict[int, str]] = {
+    Vote.Question.ACCEPTABILITY.value: dict(Vote.ACCEPTABILITY_STEPS),
+    Vote.Question.RELEVANCE.value: dict(Vote.RELEVANCE_STEPS),
 }
 
 

@@ -30,12 +30,15 @@ def _reader_url(source_id: int, fragment: str = "") -> str:
 
 def _annotation_for(request: HttpRequest, pk: int) -> Annotation:
     """The note, or 404 when the viewer may not see it (its source, and for a reply its
-    thread's root, included)."""
-    annotation = get_object_or_404(
-        Annotation.objects.select_related("anchor__source", "debate", "author", "parent__debate"),
-        pk=pk,
+    thread's root, included) or it is withheld from them ("see classmates' work after you
+    post"): every view of one note loads it here (the mentions endpoint too), and answers
+    in the same words as when there is no such note."""
+    annotation = (
+        Annotation.objects.select_related("anchor__source", "debate", "author", "parent__debate")
+        .filter(pk=pk)
+        .first()
     )
-    if not policy.can_view_annotation(request.user, annotation):
+    if annotation is None or not policy.can_open_annotation(request.user, annotation):
         raise Http404("No such annotation.")
     return annotation
 
@@ -246,12 +249,15 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _restorable(request: HttpRequest, pk: int) -> Annotation:
     """The note to restore: one the person may see, or their own deleted one (404 else)."""
-    annotation = get_object_or_404(
-        Annotation.objects.select_related("anchor__source", "debate", "author", "parent__debate"),
-        pk=pk,
+    annotation = (
+        Annotation.objects.select_related("anchor__source", "debate", "author", "parent__debate")
+        .filter(pk=pk)
+        .first()
     )
+    if annotation is None:
+        raise Http404("No such annotation.")
     own = request.user.is_authenticated and annotation.author_id == request.user.pk
-    if not (own or policy.can_view_annotation(request.user, annotation)):
+    if not (own or policy.can_open_annotation(request.user, annotation)):
         raise Http404("No such annotation.")
     return annotation
 

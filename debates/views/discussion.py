@@ -24,8 +24,9 @@ TEMPLATE = "debates/_discussion.html"
 
 
 def _claim_for(request: HttpRequest, debate: Debate, pk: int) -> Claim:
-    claim = get_object_or_404(Claim.objects.select_related("author"), debate=debate, pk=pk)
-    if not policy.can_view_claim(request.user, claim, debate):
+    claim = Claim.objects.select_related("author").filter(debate=debate, pk=pk).first()
+    # Withheld from the viewer, it answers as if there were no such claim.
+    if claim is None or not policy.can_open_claim(request.user, claim, debate):
         raise Http404("No such claim.")
     claim.debate = debate
     return claim

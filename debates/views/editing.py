@@ -49,11 +49,11 @@ def _panel(claim: Claim | None) -> str:
 
 
 def _claim_for(request: HttpRequest, debate: Debate, pk: int) -> Claim:
-    """The claim, or 404 when the viewer may not see it (deleted ones: moderators only)."""
-    claim = get_object_or_404(
-        Claim.objects.select_related("author", "parent"), debate=debate, pk=pk
-    )
-    if not policy.can_view_claim(request.user, claim, debate):
+    """The claim, or 404 when the viewer may not see it (deleted ones: moderators only) or
+    it is someone else's work withheld from them ("see classmates' work after you post"),
+    with the same words as when there is no such claim."""
+    claim = Claim.objects.select_related("author", "parent").filter(debate=debate, pk=pk).first()
+    if claim is None or not policy.can_open_claim(request.user, claim, debate):
         raise Http404("No such claim.")
     claim.debate = debate
     return claim
@@ -96,12 +96,18 @@ class _Replies:
 
 
 def _evidence_for(request: HttpRequest, debate: Debate, pk: int) -> Evidence:
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("claim", "passage__anchor", "passage__source", "author"),
-        claim__debate=debate,
-        pk=pk,
+    """The evidence, or 404 when the viewer may not see it or its claim is withheld from
+    them, with the same words as when there is no such evidence."""
+    evidence = (
+        Evidence.objects.select_related("claim", "passage__anchor", "passage__source", "author")
+        .filter(claim__debate=debate, pk=pk)
+        .first()
     )
-    if not policy.can_view_evidence(request.user, evidence, debate):
+    if (
+        evidence is None
+        or not policy.can_view_evidence(request.user, evidence, debate)
+        or policy.claim_withheld(request.user, evidence.claim, debate)
+    ):
         raise Http404("No such evidence.")
     evidence.claim.debate = debate
     return evidence
@@ -724,11 +730,8 @@ def deleted_claims(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def claim_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     debate = maps._debate_for(request, slug)
-    claim = _claim_for(request, debate, pk)
+    claim = _claim_for(request, debate, pk)  # 404 too when withheld, as on the map
     if not policy.can_view_history(request.user, claim, debate):
-        raise Http404("No such claim.")
-    if policy.claim_withheld(request.user, claim, debate):
-        # Withheld from this viewer as on the map ("see classmates' work after you post").
         raise Http404("No such claim.")
     viewer = request.user
     return render(

@@ -185,8 +185,8 @@ def map_export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
             number = int(request.GET["claim"])
         except ValueError:
             raise Http404("No such claim.") from None
-        claim = get_object_or_404(Claim.objects.published(), debate=debate, pk=number)
-        if not policy.can_view_claim(request.user, claim, debate):
+        claim = Claim.objects.published().filter(debate=debate, pk=number).first()
+        if claim is None or not policy.can_open_claim(request.user, claim, debate):
             raise Http404("No such claim.")
     if format == "backup":
         if claim is not None:

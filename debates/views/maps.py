@@ -103,7 +103,9 @@ def map_subtree(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One claim of the map with the replies under it, for "Show N replies" on big maps
     (htmx); without htmx, the claim's own page lists its replies."""
     debate = _debate_for(request, slug)
-    claim = get_object_or_404(Claim.objects.select_related("debate"), debate=debate, pk=pk)
+    claim = Claim.objects.select_related("debate").filter(debate=debate, pk=pk).first()
+    if claim is None:  # in the same words as a claim off this viewer's map (or withheld)
+        raise Http404("No such claim on this map.")
     try:
         level = max(1, int(request.GET.get("level", "1")))
     except ValueError:

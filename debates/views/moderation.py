@@ -394,8 +394,9 @@ def queue_act(request: HttpRequest, slug: str, kind: str, pk: int, act: str) -> 
 @require_http_methods(["GET", "POST"])
 def claim_flag(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     debate = _debate_for(request, slug)
-    claim = get_object_or_404(Claim.objects.select_related("author"), debate=debate, pk=pk)
-    if not policy.can_view_claim(request.user, claim, debate):
+    claim = Claim.objects.select_related("author").filter(debate=debate, pk=pk).first()
+    # Withheld from the viewer, it answers as if there were no such claim.
+    if claim is None or not policy.can_open_claim(request.user, claim, debate):
         raise Http404("No such claim.")
     form = ClaimFlagForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

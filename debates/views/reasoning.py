@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import policy, services
@@ -19,11 +19,14 @@ from .maps import _debate_for
 def claim_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Rate a claim (question, value 0–4), or take the rating back (an empty value)."""
     debate = _debate_for(request, slug)
-    claim = get_object_or_404(
-        Claim.objects.select_related("debate", "parent"), debate=debate, pk=pk
-    )
+    claim = Claim.objects.select_related("debate", "parent").filter(debate=debate, pk=pk).first()
+    if claim is None:
+        raise Http404("No such claim.")
     if not policy.can_view_claim(request.user, claim, debate):
         raise PermissionDenied("You cannot rate this claim.")
+    if policy.claim_withheld(request.user, claim, debate):
+        # Someone else's work withheld from this viewer: as if there were no such claim.
+        raise Http404("No such claim.")
     question = request.POST.get("question", "")
     value = request.POST.get("value", "")
     error = None

@@ -129,7 +129,7 @@ class ImportView(ApiMixin, APIView):
         into = under = None
         if data.get("under") is not None:
             under = get_object_or_404(Claim.objects.select_related("debate"), pk=data["under"])
-            if not policy.can_view_claim(request.user, under, under.debate):
+            if not policy.can_open_claim(request.user, under, under.debate):
                 raise Http404("No such claim.")
             into = under.debate
             if data.get("into") and data["into"] != into.slug:
@@ -256,7 +256,7 @@ class ExportView(ApiMixin, APIView):
             except ValueError:
                 raise serializers.ValidationError({"claim": ["A claim id is a number."]}) from None
             claim = get_object_or_404(Claim.objects.published(), debate=debate, pk=number)
-            if not policy.can_view_claim(request.user, claim, debate):
+            if not policy.can_open_claim(request.user, claim, debate):
                 raise Http404("No such claim.")
         if format == "backup":
             if claim is not None:

@@ -229,7 +229,7 @@ class SourceViewSet(mixins.ListModelMixin, ViewSet):
         data = valid(s.AnnotationCreateSerializer, request)
         if data["parent"] is not None:
             parent = Annotation.objects.filter(pk=data["parent"], anchor__source=source).first()
-            if parent is None or not policy.can_view_annotation(request.user, parent):
+            if parent is None or not policy.can_open_annotation(request.user, parent):
                 raise ValidationError({"parent": ["No such annotation on this source."]})
             note = services.annotation_reply(actor=request.user, parent=parent, body=data["body"])
         else:
