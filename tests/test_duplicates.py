@@ -194,16 +194,21 @@ def test_the_postgres_engine_reads_the_nearest_claims_from_the_trigram_index(
     assert "<->" in sqls[0] and "<<->" in sqls[1]
     assert all("SIMILARITY(" in sql and "LIMIT" in sql for sql in sqls)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'claim_text_trgm'")
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'claim_debate_text_trgm'"
+        )
         (indexdef,) = cursor.fetchone()
-        assert "gist_trgm_ops" in indexdef
+        assert "(debate_id, text gist_trgm_ops)" in indexdef
         # A handful of rows reads quicker without an index: ask whether it can serve.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")  # nor the debate's btree, then a sort
         cursor.execute(
-            "EXPLAIN SELECT id FROM debates_claim ORDER BY text <-> %s LIMIT 20", [NEAR_COPY]
+            "EXPLAIN SELECT id FROM debates_claim WHERE debate_id = %s"
+            " ORDER BY text <-> %s LIMIT 20",
+            [debate.pk, NEAR_COPY],
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "claim_text_trgm" in plan
+    assert "claim_debate_text_trgm" in plan
 
 
 # --- as one types ------------------------------------------------------------------------------

@@ -37,8 +37,9 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import FloatField, QuerySet, Value
+from django.db.models import BigIntegerField, FloatField, QuerySet, Value
 from django.db.models.expressions import ExpressionWrapper
+from django.db.models.functions import Cast
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
@@ -75,12 +76,22 @@ def _query(text: str) -> str:
     return text if len(default_process(text).replace(" ", "")) >= MIN_QUERY_CHARS else ""
 
 
+def _debate_key(debate: Debate):
+    """The debate's id as the trigram index can use it: on PostgreSQL cast to bigint, since a
+    parameter sent as a plain integer compares across types, which btree_gist's operator
+    class (the index's first column) does not serve — the scan then reads every debate's
+    claims in distance order (200 ms instead of 10 on 36,000 claims)."""
+    if connection.vendor == "postgresql":
+        return Cast(Value(debate.pk), output_field=BigIntegerField())
+    return debate.pk
+
+
 def _visible(*, debate: Debate, viewer) -> QuerySet[Claim]:
     """The claims of `debate` the viewer may be offered: those they see on the map (published
     on a live path, and their own proposals), never deleted, rejected, withdrawn or merged
     ones, and none that another app withholds from them (moderators are withheld nothing)."""
     claims = (
-        Claim.objects.filter(debate=debate)
+        Claim.objects.filter(debate_id=_debate_key(debate))
         .filter(policy.visible_claims_q(viewer))
         .exclude(status__in=OFF_MAP)
     )
@@ -210,13 +221,14 @@ def _trigram_ranked(
 _PAIRS_SQL = (
     "WITH pending AS ("
     " SELECT id, kind, text FROM debates_claim"
-    " WHERE debate_id = %s AND status = %s AND deleted_at IS NULL"
+    " WHERE debate_id = %s::bigint AND status = %s AND deleted_at IS NULL"
     " ORDER BY created_at, id LIMIT %s)"
     " SELECT p.id, near.id, near.score FROM pending p CROSS JOIN LATERAL ("
     " SELECT c.id,"
     " (2 * similarity(c.text, p.text) + word_similarity(p.text, c.text)) / 3 AS score"
     " FROM debates_claim c"
-    " WHERE c.debate_id = %s AND c.kind = p.kind AND c.status = %s AND c.deleted_at IS NULL"
+    " WHERE c.debate_id = %s::bigint AND c.kind = p.kind AND c.status = %s"
+    " AND c.deleted_at IS NULL"
     " AND c.id NOT IN ({live})"
     " ORDER BY c.text <-> p.text LIMIT %s) near"
     " WHERE near.score >= %s"
