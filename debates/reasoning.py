@@ -175,20 +175,39 @@ def _label(framework: Framework) -> list[int]:
     return label
 
 
-def grounded(graph: Graph) -> dict[int, Verdict]:
-    """Each claim's verdict under grounded semantics, with what explains it."""
-    framework = _framework(graph)
-    label = _label(framework)
-    names = {IN: STANDS, OUT: DEFEATED, UNDEC: UNDECIDED}
-    claims = framework.claims
-    supporters: dict[int, list[int]] = defaultdict(list)
-    for edge in graph.edges:
-        if edge.relation == SUPPORTS:
-            supporters[edge.parent].append(edge.child)
-    index = {pk: i for i, pk in enumerate(claims)}
-    verdicts: dict[int, Verdict] = {}
-    for i, pk in enumerate(claims):
-        verdict = Verdict(names[label[i]])
+class Verdicts(Mapping[int, Verdict]):
+    """Each claim's verdict: its label at once, what explains it when it is asked for (a
+    map draws ten thousand labels and explains one claim)."""
+
+    def __init__(self, graph: Graph, framework: Framework, label: list[int]):
+        self._framework = framework
+        self._label = label
+        self._graph = graph
+        self._index = {pk: i for i, pk in enumerate(framework.claims)}
+        names = {IN: STANDS, OUT: DEFEATED, UNDEC: UNDECIDED}
+        self.labels: dict[int, str] = {pk: names[label[i]] for i, pk in enumerate(framework.claims)}
+        self._made: dict[int, Verdict] = {}
+        self._supporters: dict[int, list[int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __iter__(self):
+        return iter(self.labels)
+
+    def __contains__(self, pk: object) -> bool:
+        return pk in self.labels
+
+    def __getitem__(self, pk: int) -> Verdict:
+        made = self._made.get(pk)
+        if made is None:
+            made = self._made[pk] = self._explain(pk)
+        return made
+
+    def _explain(self, pk: int) -> Verdict:
+        framework, label, claims = self._framework, self._label, self._framework.claims
+        i = self._index[pk]  # KeyError for a claim not on the map, as a dict would
+        verdict = Verdict(self.labels[pk])
         for link in framework.attackers[i]:
             attacker = framework.links[link][0]
             if verdict.label == DEFEATED:
@@ -205,10 +224,22 @@ def grounded(graph: Graph) -> dict[int, Verdict]:
                     verdict.because.append(claims[attacker])
             elif label[link] == UNDEC:
                 verdict.because.append(claims[attacker])
-        if pk in supporters:
-            verdict.supported_by = [s for s in supporters[pk] if label[index[s]] == IN]
-        verdicts[pk] = verdict
-    return verdicts
+        if self._supporters is None:
+            self._supporters = defaultdict(list)
+            for edge in self._graph.edges:
+                if edge.relation == SUPPORTS:
+                    self._supporters[edge.parent].append(edge.child)
+        verdict.supported_by = [
+            s for s in self._supporters.get(pk, ()) if label[self._index[s]] == IN
+        ]
+        return verdict
+
+
+def grounded(graph: Graph) -> Verdicts:
+    """Each claim's verdict under grounded semantics: its label (`.labels`, computed at
+    once) and what explains it (computed when a verdict is read)."""
+    framework = _framework(graph)
+    return Verdicts(graph, framework, _label(framework))
 
 
 def explain(pk: int, verdicts: Mapping[int, Verdict], text: Mapping[int, str]) -> str:
@@ -260,12 +291,6 @@ def _short(text: str, length: int = 80) -> str:
 # --- the gradual score ---------------------------------------------------------------------
 
 
-def _combine(base: float, attack: float, support: float) -> float:
-    if attack >= support:
-        return base - base * (attack - support)
-    return base + (1.0 - base) * (support - attack)
-
-
 def df_quad(
     graph: Graph,
     base: Mapping[int, float] | None = None,
@@ -307,6 +332,7 @@ def df_quad(
         )
     start = [_clamp(base.get(pk, default_base)) for pk in claims]
     strength = list(start)
+    scored = [i for i in range(len(claims)) if replies[i]]
 
     def score(i: int) -> float:
         keep_attack = keep_support = 1.0  # ∏(1 − contribution)
@@ -317,18 +343,21 @@ def df_quad(
                 keep_attack *= 1.0 - strength[child] * w
             else:
                 keep_support *= 1.0 - strength[child] * w
-        return _combine(start[i], 1.0 - keep_attack, 1.0 - keep_support)
+        base_i = start[i]
+        attack_v, support_v = 1.0 - keep_attack, 1.0 - keep_support
+        if attack_v >= support_v:
+            return base_i - base_i * (attack_v - support_v)
+        return base_i + (1.0 - base_i) * (support_v - attack_v)
 
-    order = _children_first(graph)
+    order = _children_first(graph, index)
     if order is not None:
-        for pk in order:
-            i = index[pk]
+        for i in order:
             if replies[i]:
                 strength[i] = score(i)
     else:
         for _ in range(rounds):
             change = 0.0
-            for i in range(len(claims)):
+            for i in scored:
                 new = score(i)
                 change = max(change, abs(new - strength[i]))
                 strength[i] = new
@@ -337,31 +366,36 @@ def df_quad(
     return dict(zip(claims, strength, strict=True))
 
 
-def _children_first(graph: Graph) -> list[int] | None:
-    """The claims so that every claim comes after all that bear on it (its children,
-    cross-linked replies and undercuts of its links), or None when there is a cycle."""
-    depends: dict[int, set[int]] = defaultdict(set)
+def _children_first(graph: Graph, index: Mapping[int, int] | None = None) -> list[int] | None:
+    """The claims' indices (in `graph.claims`) so that every claim comes after all that bear
+    on it (its children, cross-linked replies and undercuts of its links), or None when
+    there is a cycle."""
+    if index is None:
+        index = {pk: i for i, pk in enumerate(graph.claims)}
+    count = len(graph.claims)
+    depends: list[set[int]] = [set() for _ in range(count)]
     for edge in graph.edges:
-        depends[edge.parent].add(edge.child)
+        child = index[edge.child]
+        depends[index[edge.parent]].add(child)
         if edge.relation == UNDERCUTS:
             target = graph.tree_parent.get(edge.parent)
             if target is not None:
-                depends[target].add(edge.child)
-    waiting = {pk: len(depends.get(pk, ())) for pk in graph.claims}
-    needed_by: dict[int, list[int]] = defaultdict(list)
-    for parent, children in depends.items():
+                depends[index[target]].add(child)
+    waiting = [len(d) for d in depends]
+    needed_by: list[list[int]] = [[] for _ in range(count)]
+    for parent, children in enumerate(depends):
         for child in children:
             needed_by[child].append(parent)
-    ready = deque(pk for pk, n in waiting.items() if n == 0)
+    ready = deque(i for i in range(count) if waiting[i] == 0)
     order = []
     while ready:
-        pk = ready.popleft()
-        order.append(pk)
-        for parent in needed_by.get(pk, ()):
+        i = ready.popleft()
+        order.append(i)
+        for parent in needed_by[i]:
             waiting[parent] -= 1
             if waiting[parent] == 0:
                 ready.append(parent)
-    return order if len(order) == len(graph.claims) else None
+    return order if len(order) == count else None
 
 
 def _clamp(value: float) -> float:

@@ -79,8 +79,8 @@ def what_stands(request: HttpRequest, slug: str) -> HttpResponse:
         if c.kind == Claim.Kind.POSITION
     ]
     counts = {"stands": 0, "defeated": 0, "undecided": 0}
-    for verdict in reasons.verdicts.values():
-        counts[verdict.label] += 1
+    for label in reasons.verdicts.labels.values():
+        counts[label] += 1
     context = {
         "debate": debate,
         "positions": positions,
