@@ -326,6 +326,8 @@ def shown_author_expression(
         return None
     if debate is None and source is None and debate_field is None and source_field is None:
         return None
+    if debate is not None and can_moderate(user, debate):
+        return None  # a debate's moderators (its teachers) see everyone's own name
     for hook in _NAME_HOOKS:
         if debate is not None or source is not None:
             expression = hook(user, debate=debate, source=source, author=author)

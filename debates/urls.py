@@ -114,6 +114,7 @@ urlpatterns = [
     path(f"{claim}flag/", moderation.claim_flag, name="claim_flag"),
     path(f"{claim}vote/", reasoning.claim_vote, name="claim_vote"),
     path(f"{claim}comments/", discussion.claim_comments, name="claim_comments"),
+    path(f"{claim}suggestions/", maps.claim_suggestions, name="claim_suggestions"),
     path(
         "debates/<slug:slug>/comments/<int:pk>/delete/",
         discussion.comment_delete,

@@ -88,6 +88,19 @@ def test_only_the_debates_sources_that_the_viewer_may_read(claim, debate, teache
         assert theirs and theirs[0].title == "A Test Article"
 
 
+def suggestions_of(client, claim) -> str:
+    """The claim's page with its suggestions: the fragment its page loads (htmx) and the page
+    asked for them (the link without JavaScript) must agree."""
+    page = client.get(claim.get_absolute_url()).content.decode()
+    fragment_url = reverse("debates:claim_suggestions", args=[claim.debate.slug, claim.pk])
+    if "No passage cites this claim yet." in page:
+        assert fragment_url in page and "?suggest=1" in page
+    fragment = client.get(fragment_url, HTTP_HX_REQUEST="true").content.decode()
+    full = client.get(claim.get_absolute_url() + "?suggest=1").content.decode()
+    assert ("may bear on it" in fragment) == ("may bear on it" in full)
+    return full
+
+
 def _anonymous():
     from django.contrib.auth.models import AnonymousUser
 
@@ -96,7 +109,7 @@ def _anonymous():
 
 def test_the_claim_page_offers_them_with_a_one_step_form(client, claim, student):
     client.force_login(student)
-    html = client.get(claim.get_absolute_url()).content.decode()
+    html = suggestions_of(client, claim)
     assert "No evidence yet — these passages may bear on it" in html
     assert "Barges carried grain cheaply." in html
     assert html.count("Attach as evidence") == 2
@@ -108,7 +121,7 @@ def test_the_claim_page_offers_them_with_a_one_step_form(client, claim, student)
 def test_people_who_may_not_attach_see_suggestions_without_the_form(client, claim, outsider, who):
     if who == "outsider":
         client.force_login(outsider)
-    html = client.get(claim.get_absolute_url()).content.decode()
+    html = suggestions_of(client, claim)
     assert "No evidence yet — these passages may bear on it" in html
     assert "Attach as evidence" not in html
 
@@ -116,7 +129,7 @@ def test_people_who_may_not_attach_see_suggestions_without_the_form(client, clai
 def test_a_claim_with_evidence_shows_no_suggestions(client, claim, source, teacher):
     make_evidence(claim=claim, passage=source.passages.first(), author=teacher, status="published")
     client.force_login(teacher)
-    html = client.get(claim.get_absolute_url()).content.decode()
+    html = suggestions_of(client, claim)
     assert "these passages may bear on it" not in html
 
 
@@ -146,7 +159,7 @@ def test_a_reader_may_not_attach(client, claim, debate):
     reader = UserFactory(username="reader")
     Membership.objects.create(user=reader, debate=debate, role=Membership.Role.READER)
     client.force_login(reader)
-    html = client.get(claim.get_absolute_url()).content.decode()
+    html = suggestions_of(client, claim)
     assert "these passages may bear on it" in html and "Attach as evidence" not in html
     passage = debate.sources.first().passages.first()
     response = client.post(

@@ -180,11 +180,16 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "can_vote": policy.can_vote(request.user, debate),
         "by_impact": by_impact,
         **detail,
-        # Passages that may bear on a claim with no evidence yet (one or two queries).
+        # Passages that may bear on a claim with no evidence yet: a full-text ranking over
+        # the debate's sources, loaded after the page (htmx) so the page stays fast, or in
+        # it when asked (`?suggest=1`, the link shown without JavaScript).
+        "suggest": not detail["evidence"] and claim.deleted_at is None,
         "suggestions": (
-            []
-            if detail["evidence"] or claim.deleted_at is not None
-            else evidence_suggestions(claim=claim, viewer=request.user)
+            evidence_suggestions(claim=claim, viewer=request.user)
+            if request.GET.get("suggest") == "1"
+            and not detail["evidence"]
+            and claim.deleted_at is None
+            else None
         ),
         "can_attach": policy.can_attach_evidence(request.user, claim, debate),
         "contribution_status": policy.contribution_status(request.user, debate),
@@ -194,6 +199,27 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "can_hide_comments": policy.can_hide_comment(request.user, debate),
     }
     return render(request, "debates/claim.html", context)
+
+
+@require_http_methods(["GET"])
+def claim_suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The passages that may bear on a claim (htmx, after the claim's page has loaded)."""
+    debate = _debate_for(request, slug)
+    claim = get_object_or_404(Claim.objects.select_related("debate"), debate=debate, pk=pk)
+    if not policy.can_open_claim(request.user, claim, debate):
+        raise Http404("No such claim.")
+    if not request.htmx:
+        return redirect(f"{claim.get_absolute_url()}?suggest=1#evidence-title")
+    if claim.deleted_at is not None or claim.evidence.filter(deleted_at__isnull=True).exists():
+        return HttpResponse("")  # grounded already: nothing to suggest (the page says so)
+    context = {
+        "debate": debate,
+        "claim": claim,
+        "suggestions": evidence_suggestions(claim=claim, viewer=request.user),
+        "can_attach": policy.can_attach_evidence(request.user, claim, debate),
+        "contribution_status": policy.contribution_status(request.user, debate),
+    }
+    return render(request, "debates/_evidence_suggestions.html", context)
 
 
 @login_required
