@@ -194,9 +194,7 @@ def test_the_postgres_engine_reads_the_nearest_claims_from_the_trigram_index(
     assert "<->" in sqls[0] and "<<->" in sqls[1]
     assert all("SIMILARITY(" in sql and "LIMIT" in sql for sql in sqls)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'claim_debate_text_trgm'"
-        )
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'claim_debate_text_trgm'")
         (indexdef,) = cursor.fetchone()
         assert "(debate_id, text gist_trgm_ops)" in indexdef
         # A handful of rows reads quicker without an index: ask whether it can serve.
