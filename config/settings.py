@@ -145,7 +145,9 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and not envbool("CRUX_P
 CRUX_DB_POOL = envint("CRUX_DB_POOL", 0)
 if CRUX_DB_POOL and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    # With health checks on, Django has the pool check a connection before handing it out,
+    # so one the database dropped (a restart) is replaced rather than failing a request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": CRUX_DB_POOL,

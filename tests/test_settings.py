@@ -108,10 +108,13 @@ def test_the_live_connection_has_jit_off():
 
 
 def test_a_connection_pool_on_postgresql_only_when_asked():
-    code = "d = s.DATABASES['default']; print(d['OPTIONS'].get('pool'), d['CONN_MAX_AGE'])"
+    code = (
+        "d = s.DATABASES['default'];"
+        " print(d['OPTIONS'].get('pool'), d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
     url = "postgres://postgres@127.0.0.1:5432/crux"
     pooled = run_settings({"DEBUG": "1", "DATABASE_URL": url, "CRUX_DB_POOL": "6"}, code)
-    assert pooled.stdout.strip() == "{'min_size': 1, 'max_size': 6, 'timeout': 10} 0"
+    assert pooled.stdout.strip() == "{'min_size': 1, 'max_size': 6, 'timeout': 10} 0 True"
     plain = run_settings({"DEBUG": "1", "DATABASE_URL": url}, code)
     assert plain.stdout.strip().startswith("None ")
     sqlite = run_settings(

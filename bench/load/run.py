@@ -187,6 +187,9 @@ def server_start(env, port: int, workers: int, log: Path) -> subprocess.Popen:
         str(ROOT),
         "--graceful-timeout",
         "5",
+        # Keep idle client connections longer than the think time (uvicorn's default is 5 s).
+        "--keep-alive",
+        "30",
     ]
     proc = subprocess.Popen(  # noqa: S603
         cmd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
