@@ -208,3 +208,27 @@ def test_the_api_gives_ratings_and_the_label(client, tree, student, moderator):
     assert body["acceptability"]["distribution"] == [0, 0, 0, 1, 0]
     client.force_login(moderator)
     assert client.get(url).json()["acceptability"]["shown"] is True
+
+
+def test_the_owner_chooses_to_show_totals_to_all(client, tree, teacher, student, moderator):
+    debate = tree["pro"].debate
+    url = reverse("debates:debate_settings", args=[debate.slug])
+    client.force_login(teacher)
+    page = client.get(url).content.decode()
+    assert "Show rating totals" in page
+    response = client.post(
+        url,
+        {
+            "settings-title": debate.title,
+            "settings-description": debate.description,
+            "settings-visibility": debate.visibility,
+            "settings-contribution_mode": debate.contribution_mode,
+            "settings-vote_totals": "always",
+        },
+    )
+    assert response.status_code in (200, 302)
+    debate.refresh_from_db()
+    assert debate.vote_totals == Debate.VoteTotals.ALWAYS
+    services.vote_cast(actor=moderator, claim=tree["pro"], question="acceptability", value=2)
+    tree["pro"].refresh_from_db()
+    assert claim_votes(claim=tree["pro"], viewer=student)["acceptability"].shown

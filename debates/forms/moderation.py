@@ -114,8 +114,20 @@ class DebateSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Debate
-        fields = ["title", "description", "visibility", "contribution_mode"]
-        labels = {"visibility": "Who can see it", "contribution_mode": "How people contribute"}
+        fields = ["title", "description", "visibility", "contribution_mode", "vote_totals"]
+        labels = {
+            "visibility": "Who can see it",
+            "contribution_mode": "How people contribute",
+            "vote_totals": "Show rating totals",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form (or a script) that leaves it out keeps the debate's current choice.
+        self.fields["vote_totals"].required = False
+
+    def clean_vote_totals(self) -> str:
+        return self.cleaned_data.get("vote_totals") or self.instance.vote_totals
 
 
 class MemberAddForm(forms.Form):

@@ -95,7 +95,7 @@ def debate_create(
     return debate
 
 
-SETTING_FIELDS = ("title", "description", "visibility", "contribution_mode")
+SETTING_FIELDS = ("title", "description", "visibility", "contribution_mode", "vote_totals")
 
 
 @transaction.atomic
@@ -113,16 +113,18 @@ def debate_update(*, debate: Debate, actor, reason: str = "", **values) -> Debat
         raise ValidationError("Choose who may see the debate from the list.")
     if values.get("contribution_mode", debate.contribution_mode) not in Debate.Mode.values:
         raise ValidationError("Choose how people contribute from the list.")
+    if values.get("vote_totals", debate.vote_totals) not in Debate.VoteTotals.values:
+        raise ValidationError("Choose when rating totals show from the list.")
     changes = []
     for name, value in values.items():
         old = getattr(debate, name)
         if old == value:
             continue
-        # SETTING_FIELDS are concrete fields; visibility and contribution_mode have flat choices.
+        # SETTING_FIELDS are concrete fields; the three with choices have flat ones.
         label = cast("Field[Any, Any]", Debate._meta.get_field(name)).verbose_name
         if name == "description":
             changes.append("description")
-        elif name in ("visibility", "contribution_mode"):
+        elif name in ("visibility", "contribution_mode", "vote_totals"):
             choices = dict(
                 cast(
                     "list[tuple[str, str]]",
