@@ -35,6 +35,10 @@ serve: migrate
 serve-asgi: migrate
 	DEBUG=1 CONN_MAX_AGE=0 $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
+# Two test processes (pytest-xdist), each with its own test database and browser; set
+# PYTEST_ARGS="" to run in one, or e.g. PYTEST_ARGS="-n 4" on a bigger machine.
+PYTEST_ARGS ?= -n 2
+
 test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py check --fail-level WARNING
