@@ -29,6 +29,12 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     data = models.TextField(blank=True, help_text="The file's text until the job ends.")
     title = models.CharField(max_length=200, blank=True, help_text="The new debate's title.")
+    visibility = models.CharField(
+        max_length=10,
+        choices=Debate.Visibility.choices,
+        default=Debate.Visibility.PRIVATE,
+        help_text="Who may see the new debate.",
+    )
     into = models.ForeignKey(
         Debate, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -132,3 +132,40 @@ def export_filename(debate: Debate, format: str, claim: Claim | None = None) -> 
     kind = "backup" if format == "backup" else format
     name = f"{debate.slug[:80]}{suffix}"
     return f"{name}.{extension}" if kind == extension else f"{name}.{kind}.{extension}"
+
+
+EXPORTS = (*WRITERS, "backup")
+
+
+def export_file(
+    *, debate: Debate, viewer, kind: str, claim: str | None = None
+) -> tuple[str, str, str]:
+    """What a download of `debate` as `kind` holds, as (text, media type, file name), for
+    `viewer` (who may read the debate): the map, or with `claim` (an id, as given in a
+    query string) that claim's subtree; a backup for its owner and site staff only.
+    Raises Http404 (no such format or claim), PermissionDenied, or ValidationError (a
+    claim id that is not a number, or a backup of one claim)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+
+    if kind not in EXPORTS:
+        raise Http404(f"Crux exports {', '.join(EXPORTS)}, not “{kind}”.")
+    top = None
+    if claim:
+        try:
+            number = int(claim)
+        except ValueError:
+            raise ValidationError("A claim id is a number.") from None
+        top = Claim.objects.published().filter(debate=debate, pk=number).first()
+        if top is None or not policy.can_open_claim(viewer, top, debate):
+            raise Http404("No such claim.")
+    if kind == "backup":
+        if top is not None:
+            raise ValidationError("A backup holds the whole debate.")
+        if not policy.can_manage_debate(viewer, debate):
+            raise PermissionDenied("Only this debate's owner and site staff can back it up.")
+        text, media = backup_text(debate), "application/json"
+    else:
+        text = export_text(format=kind, debate=debate, viewer=viewer, claim=top)
+        media = WRITERS[kind][2]
+    return text, media, export_filename(debate, kind, top)

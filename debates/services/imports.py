@@ -201,18 +201,6 @@ def _placed(doc: MapDoc, under: Claim | None) -> list[MapClaim]:
     return placed
 
 
-def _check_claims(claims: list[MapClaim]) -> None:
-    from ._base import MAX_CLAIM_CHARS
-
-    for claim in claims:
-        if len(claim.text) > MAX_CLAIM_CHARS:
-            where = f"line {claim.line}" if claim.line is not None else f"node {claim.key}"
-            raise ValidationError(
-                f"The claim at {where} is {len(claim.text):,} characters long; the limit is "
-                f"{MAX_CLAIM_CHARS:,}."
-            )
-
-
 def _sources(doc: MapDoc, *, actor, debate: Debate, visibility: str) -> dict[str, Passage]:
     """Each of the document's sources as a new source grounding `debate`, and the passage
     each of its passage keys became."""
@@ -270,8 +258,7 @@ def map_import(
             Claim.Status.PROPOSED,
         ):
             raise ValidationError("Claims can be imported only under a live claim.")
-    claims = _placed(doc, under)
-    _check_claims(claims)
+    claims = _placed(doc, under)  # lengths: `check` applies the services' limit
     now = timezone.now()
     by = person(actor)
     described = source_name or doc.format or "a file"
@@ -442,6 +429,56 @@ def backup_restore(*, actor, data: bytes | str, slug: str | None = None) -> Deba
         raise ValidationError(f"Crux backup: {error}") from error
 
 
+@transaction.atomic
+def map_upload(
+    *,
+    actor,
+    format: str,
+    data: bytes | str,
+    filename: str = "",
+    title: str = "",
+    visibility: str = Debate.Visibility.PRIVATE,
+    into: Debate | None = None,
+    under: Claim | None = None,
+    restore_backups: bool = False,
+) -> ImportResult | ImportJob:
+    """An uploaded map file, as the pages and the API take it: `format` may be "auto"
+    (`detect_format`); a small file is imported now (ImportResult), a big one queued
+    (ImportJob). A Crux backup is restored (site staff) only with `restore_backups`."""
+    if format == "auto":
+        format = detect_format(decode(data))
+    if format == "backup":
+        if not restore_backups:
+            raise ValidationError(
+                "This is a Crux backup: it restores a whole debate, which site staff do with "
+                "`manage.py import_map --format backup` or the API."
+            )
+        if into is not None or under is not None:
+            raise ValidationError("A backup restores a whole debate of its own, not into one.")
+        debate = backup_restore(actor=actor, data=data)
+        return ImportResult(debate=debate, claims=debate.claims.count(), root=None)
+    if not import_inline(data):
+        return import_start(
+            actor=actor,
+            format=format,
+            data=data,
+            filename=filename,
+            title=title,
+            visibility=visibility,
+            into=into,
+            under=under,
+        )
+    return map_import(
+        actor=actor,
+        doc=map_parse(format=format, data=data),
+        into=into,
+        under=under,
+        title=title,
+        visibility=visibility,
+        source_name=filename or FORMAT_NAMES.get(format, format),
+    )
+
+
 # --- background jobs ------------------------------------------------------------------------
 
 
@@ -470,6 +507,7 @@ def import_start(
     data: bytes | str,
     filename: str = "",
     title: str = "",
+    visibility: str = Debate.Visibility.PRIVATE,
     into: Debate | None = None,
     under: Claim | None = None,
 ) -> ImportJob:
@@ -491,6 +529,7 @@ def import_start(
         filename=filename[:255],
         data=text,
         title=title[:200],
+        visibility=visibility,
         into=under.debate if under is not None else into,
         under=under,
         stage="Waiting for a worker",
@@ -524,6 +563,7 @@ def import_job_run(job_id: int) -> ImportJob:
             into=job.into,
             under=job.under,
             title=job.title,
+            visibility=job.visibility,
             progress=None,
             source_name=job.filename or FORMAT_NAMES[job.format],
         )

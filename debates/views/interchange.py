@@ -18,8 +18,6 @@ from ..selectors import interchange
 from ..services import imports
 from .maps import _debate_for
 
-EXPORT_FORMATS = ["kialo", "aif", "argdown", "backup"]
-
 
 def _import(
     request: HttpRequest,
@@ -32,46 +30,28 @@ def _import(
 ) -> HttpResponse | None:
     """Import the form's file now (small) or in the background (big); None and form errors
     when the file cannot be read."""
-    data = form.cleaned_data["data"]
-    format = form.cleaned_data["format"]
     try:
-        if format == "auto":
-            format = imports.detect_format(imports.decode(data))
-        if format == "backup":
-            raise ValidationError(
-                "This is a Crux backup: it restores a whole debate, which site staff do with "
-                "`manage.py import_map --format backup` or the API."
-            )
-        if not imports.import_inline(data):
-            job = imports.import_start(
-                actor=request.user,
-                format=format,
-                data=data,
-                filename=form.cleaned_data["filename"],
-                title=title,
-                into=into,
-                under=under,
-            )
-            return redirect("debates:import_job", pk=job.pk)
-        doc = imports.map_parse(format=format, data=data)
-        result = imports.map_import(
+        done = imports.map_upload(
             actor=request.user,
-            doc=doc,
-            into=into,
-            under=under,
+            format=form.cleaned_data["format"],
+            data=form.cleaned_data["data"],
+            filename=form.cleaned_data["filename"],
             title=title,
             visibility=visibility,
-            source_name=form.cleaned_data["filename"] or imports.FORMAT_NAMES[format],
+            into=into,
+            under=under,
         )
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
         return None
-    count = f"{result.claims:,} claim{'s' if result.claims != 1 else ''}"
-    messages.success(request, f"Imported {count} into “{result.debate.title}”.")
+    if isinstance(done, ImportJob):
+        return redirect("debates:import_job", pk=done.pk)
+    count = f"{done.claims:,} claim{'s' if done.claims != 1 else ''}"
+    messages.success(request, f"Imported {count} into “{done.debate.title}”.")
     if under is not None:
-        return redirect("debates:claim", slug=result.debate.slug, pk=under.pk)
-    return redirect(result.debate.get_absolute_url())
+        return redirect("debates:claim", slug=done.debate.slug, pk=under.pk)
+    return redirect(done.debate.get_absolute_url())
 
 
 @login_required
@@ -177,30 +157,12 @@ def map_exchange(request: HttpRequest, slug: str) -> HttpResponse:
 def map_export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
     """The map (or `?claim=<id>`'s subtree) as a download; a backup for its managers."""
     debate = _debate_for(request, slug)
-    if format not in EXPORT_FORMATS:
-        raise Http404(f"Crux exports {', '.join(EXPORT_FORMATS)}, not “{format}”.")
-    claim = None
-    if request.GET.get("claim"):
-        try:
-            number = int(request.GET["claim"])
-        except ValueError:
-            raise Http404("No such claim.") from None
-        claim = Claim.objects.published().filter(debate=debate, pk=number).first()
-        if claim is None or not policy.can_open_claim(request.user, claim, debate):
-            raise Http404("No such claim.")
-    if format == "backup":
-        if claim is not None:
-            raise Http404("A backup holds the whole debate.")
-        if not policy.can_manage_debate(request.user, debate):
-            raise PermissionDenied("Only this debate's owner and site staff can download a backup.")
-        text = interchange.backup_text(debate)
-        media = "application/json"
-    else:
-        text = interchange.export_text(
-            format=format, debate=debate, viewer=request.user, claim=claim
+    try:
+        text, media, filename = interchange.export_file(
+            debate=debate, viewer=request.user, kind=format, claim=request.GET.get("claim")
         )
-        media = interchange.WRITERS[format][2]
+    except ValidationError as error:
+        raise Http404(" ".join(error.messages)) from None
     response = HttpResponse(text, content_type=media)
-    filename = interchange.export_filename(debate, format, claim)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

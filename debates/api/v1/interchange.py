@@ -3,7 +3,7 @@ background job for big files), follow the job, export a map or a subtree in any 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -21,8 +21,7 @@ from .base import ApiMixin, valid
 from .debates import SLUG
 from .docs import doc, example
 
-FORMATS = ["kialo", "aif", "argdown"]
-EXPORTS = [*FORMATS, "backup"]
+EXPORTS = list(interchange.EXPORTS)
 
 
 class ImportSerializer(serializers.Serializer):
@@ -138,46 +137,23 @@ class ImportView(ApiMixin, APIView):
             into = get_object_or_404(Debate, slug=data["into"])
             if not policy.can_view_debate(request.user, into):
                 raise Http404("No such debate.")
-        format = data["format"]
-        if format == "auto":
-            format = imports.detect_format(imports.decode(content))
-        if format == "backup":
-            if into is not None:
-                raise serializers.ValidationError(
-                    {"into": ["A backup restores a whole debate of its own."]}
-                )
-            debate = imports.backup_restore(actor=request.user, data=content)
-            body = {
-                "debate": debate.slug,
-                "url": debate.get_absolute_url(),
-                "claims": Claim.objects.filter(debate=debate).count(),
-            }
-            return Response(body, status=status.HTTP_201_CREATED)
-        if not imports.import_inline(content):
-            job = imports.import_start(
-                actor=request.user,
-                format=format,
-                data=content,
-                filename=filename,
-                title=data["title"],
-                into=into,
-                under=under,
-            )
-            return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
-        doc_ = imports.map_parse(format=format, data=content)
-        result = imports.map_import(
+        done = imports.map_upload(
             actor=request.user,
-            doc=doc_,
-            into=into,
-            under=under,
+            format=data["format"],
+            data=content,
+            filename=filename,
             title=data["title"],
             visibility=data["visibility"],
-            source_name=filename or imports.FORMAT_NAMES[format],
+            into=into,
+            under=under,
+            restore_backups=True,
         )
+        if isinstance(done, ImportJob):
+            return Response(JobSerializer(done).data, status=status.HTTP_202_ACCEPTED)
         body = {
-            "debate": result.debate.slug,
-            "url": result.debate.get_absolute_url(),
-            "claims": result.claims,
+            "debate": done.debate.slug,
+            "url": done.debate.get_absolute_url(),
+            "claims": done.claims,
         }
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -246,30 +222,15 @@ class ExportView(ApiMixin, APIView):
         debate = get_object_or_404(Debate, slug=slug)
         if not policy.can_view_debate(request.user, debate):
             raise Http404("No such debate.")
-        format = kind
-        if format not in EXPORTS:
-            raise Http404(f"Crux exports {', '.join(EXPORTS)}, not “{format}”.")
-        claim = None
-        if request.query_params.get("claim"):
-            try:
-                number = int(request.query_params["claim"])
-            except ValueError:
-                raise serializers.ValidationError({"claim": ["A claim id is a number."]}) from None
-            claim = get_object_or_404(Claim.objects.published(), debate=debate, pk=number)
-            if not policy.can_open_claim(request.user, claim, debate):
-                raise Http404("No such claim.")
-        if format == "backup":
-            if claim is not None:
-                raise serializers.ValidationError({"claim": ["A backup holds the whole debate."]})
-            if not policy.can_manage_debate(request.user, debate):
-                raise PermissionDenied("Only this debate's owner and site staff can back it up.")
-            text, media = interchange.backup_text(debate), "application/json"
-        else:
-            text = interchange.export_text(
-                format=format, debate=debate, viewer=request.user, claim=claim
+        try:
+            text, media, filename = interchange.export_file(
+                debate=debate,
+                viewer=request.user,
+                kind=kind,
+                claim=request.query_params.get("claim"),
             )
-            media = interchange.WRITERS[format][2]
+        except ValidationError as error:
+            raise serializers.ValidationError({"claim": error.messages}) from None
         response = HttpResponse(text, content_type=media)
-        filename = interchange.export_filename(debate, format, claim)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
