@@ -721,3 +721,17 @@ def test_members_rate_claims(debate, student, outsider, position):
     relevance = client_for(student).post(url, {"question": "relevance", "value": 2})
     assert "Only arguments" in error_of(relevance, 400)["message"]
     assert client_for(student).delete(url, {"question": "acceptability"}).status_code == 204
+
+
+def test_no_evidence_from_a_source_one_cannot_read(debate, teacher, outsider, position):
+    from debates.models import Passage, Source
+
+    private = source_factory(ARTICLE, created_by=outsider, visibility=Source.Visibility.PRIVATE)
+    passage = Passage.objects.filter(source=private).first()
+    url = f"{API}/claims/{position.pk}/evidence/"
+    client = client_for(teacher)
+    before = (Evidence.objects.count(), Passage.objects.count())
+    error_of(client.post(url, {"passage": passage.pk}, format="json"), 403)
+    quote = {"source": private.pk, "quote": "Barges carried grain cheaply"}
+    error_of(client.post(url, quote, format="json"), 403)
+    assert (Evidence.objects.count(), Passage.objects.count()) == before

@@ -205,7 +205,7 @@ def test_the_home_page_costs_the_same_queries_with_the_settings(client, pats_wor
 # --- (c) notifications ---------------------------------------------------------------------
 
 
-def test_no_notification_tells_of_withheld_work(work, source, sam, pat):
+def test_no_notification_tells_of_withheld_work(work, rivers, source, sam, pat):
     debate_services.annotation_create(
         actor=pat,
         source=source,
@@ -215,6 +215,23 @@ def test_no_notification_tells_of_withheld_work(work, source, sam, pat):
         visibility="public",
     )
     assert not Notification.objects.filter(recipient=sam).exists()
+    # Once Sam has posted, the same mention reaches him: it was withheld, not broken.
+    argue(rivers, sam, rivers.position, "Sam's own point.")
+    note(source, sam, "Sam's own note.")
+    debate_services.annotation_create(
+        actor=pat, source=source, start=0, end=10, body="And now, @sam?", visibility="public"
+    )
+    assert Notification.objects.filter(recipient=sam).count() == 1
+
+
+def test_a_pseudonym_replaces_only_the_name_that_opens_a_message():
+    from debates.services._base import renamed
+
+    message = "Sam Ples supported “Samples and Sam Ples’s notes”"
+    assert renamed(message, "Sam Ples", "Student 3") == (
+        "Student 3 supported “Samples and Sam Ples’s notes”"
+    )
+    assert renamed("Nothing about them.", "Sam Ples", "Student 3") == "Nothing about them."
 
 
 def test_a_notification_names_a_classmate_by_pseudonym(client, work, rivers, sam, pat, teacher):

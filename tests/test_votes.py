@@ -232,3 +232,25 @@ def test_the_owner_chooses_to_show_totals_to_all(client, tree, teacher, student,
     services.vote_cast(actor=moderator, claim=tree["pro"], question="acceptability", value=2)
     tree["pro"].refresh_from_db()
     assert claim_votes(claim=tree["pro"], viewer=student)["acceptability"].shown
+
+
+def test_a_claim_one_may_not_see_cannot_be_rated_and_is_not_found(client, tree, student):
+    hidden = tree["add"]("Not yet reviewed.", tree["position"])
+    Claim.objects.filter(pk=hidden.pk).update(status=Claim.Status.PROPOSED)
+    client.force_login(student)
+    url = reverse("debates:claim_vote", args=[hidden.debate.slug, hidden.pk])
+    assert client.post(url, {"question": "acceptability", "value": "2"}).status_code == 404
+    assert not Vote.objects.exists()
+
+
+def test_the_collector_pause_nests_and_restores():
+    import gc
+
+    from debates.selectors.reasoning import _collector_paused
+
+    assert gc.isenabled()
+    with _collector_paused():
+        with _collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -109,5 +109,6 @@ def name_actors(notifications: Iterable[Notification]) -> None:
     names them as they are known now."""
     for item in notifications:
         shown = getattr(item, "shown_actor", None)
-        if shown and item.actor is not None:
-            item.message = item.message.replace(item.actor.public_name, shown)
+        name = item.actor.public_name if item.actor is not None else ""
+        if shown and name and item.message.startswith(name):
+            item.message = shown + item.message[len(name) :]

@@ -9,7 +9,10 @@ is each claim's mean acceptability vote and whose link weights are the mean rele
 from __future__ import annotations
 
 import gc
+import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -93,6 +96,32 @@ class MapReasoning:
         if pk in self.acceptability and pk in self.relevance:
             return self.acceptability[pk] * self.relevance[pk]
         return None
+
+
+_pause_lock = threading.Lock()
+_pauses = 0
+_collecting = True
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the garbage collector for a pure pass that allocates many small objects: the
+    collector, set off by them, would walk every object of the process again and again (a
+    third of the time in a busy process). The pause is process-wide, so overlapping passes
+    (threads) count themselves in and the last one out restores what was before."""
+    global _pauses, _collecting
+    with _pause_lock:
+        if _pauses == 0:
+            _collecting = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _collecting:
+                gc.enable()
 
 
 # Recent results per process, keyed by the debate's change stamp (every write to a map, a
@@ -209,17 +238,9 @@ def _reason(
     for edge in graph.edges:
         if edge.child in relevance:
             weights[(edge.child, edge.parent)] = relevance[edge.child]
-    # The pass allocates many small objects: the collector, triggered by them, would walk
-    # every object of the process again and again (a third of the time in a busy process).
-    # A pause for the pass's few tens of milliseconds; it collects afterwards as usual.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _collector_paused():
         verdicts = reasoning.grounded(graph)
         scores = reasoning.df_quad(graph, acceptability, weights)
-    finally:
-        if collecting:
-            gc.enable()
     return MapReasoning(
         verdicts=verdicts,
         scores=scores,

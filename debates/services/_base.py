@@ -58,3 +58,12 @@ def check_live(claim: Claim, what: str = "This claim") -> None:
         raise ValidationError(f"{what} is deleted.")
     if claim.status not in LIVE_STATUSES:
         raise ValidationError(f"{what} is {claim.get_status_display()}.")
+
+
+def renamed(message: str, name: str, shown: str) -> str:
+    """`message` as someone who knows its actor as `shown` reads it: messages about an act
+    begin with the actor's name, and only that is replaced (a claim quoted in the message
+    may contain the same letters)."""
+    if name and message.startswith(name):
+        return shown + message[len(name) :]
+    return message

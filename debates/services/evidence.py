@@ -107,6 +107,12 @@ def evidence_attach(
     status = policy.contribution_status(actor, debate)
     if relation not in Evidence.Relation.values:
         raise ValidationError(f"“{relation}” is not a kind of evidence.")
+    cited = source if passage is None else passage.source
+    # One cannot cite what one may not read (the API takes any passage or source id).
+    require(
+        cited is None or policy.can_view_source(actor, cited),
+        "You cannot cite a source you cannot read.",
+    )
     if passage is None:
         if source is None or source.current_revision_id is None:
             raise ValidationError("Choose a passage, or paste a quote from one of the sources.")

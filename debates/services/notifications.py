@@ -17,7 +17,7 @@ from ..models import (
     Debate,
     Notification,
 )
-from ._base import person
+from ._base import person, renamed
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def notify(
             return None
         shown = policy.shown_name(recipient, actor, **where)
         if shown != actor.public_name:
-            message = message.replace(actor.public_name, shown)
+            message = renamed(message, actor.public_name, shown)
     notification = Notification.objects.create(
         recipient=recipient,
         actor=person(actor),

@@ -18,7 +18,9 @@ STEPS: dict[str, dict[int, str]] = {
 
 def _check(actor, claim: Claim, question: str) -> None:
     require(
-        policy.can_vote(actor, claim.debate), "Only members of this debate can rate its claims."
+        policy.can_vote(actor, claim.debate)
+        and not policy.claim_withheld(actor, claim, claim.debate),
+        "Only members of this debate can rate its claims.",
     )
     if question not in STEPS:
         raise ValidationError(f"“{question}” is not a question; rate acceptability or relevance.")
@@ -52,7 +54,8 @@ def vote_cast(*, actor, claim: Claim, question: str, value: int | str) -> Vote:
         vote = Vote(claim=claim, user=person(actor), question=question, value=value)
     else:
         vote.value = value
-    vote._change_reason = f"rated {question}: {STEPS[question][value]}"  # type: ignore[attr-defined]
+    reason = f"rated {question}: {STEPS[question][value]}"
+    vote._change_reason = reason  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             save_as(vote, actor)
@@ -62,6 +65,7 @@ def vote_cast(*, actor, claim: Claim, question: str, value: int | str) -> Vote:
             claim=claim, user=person(actor), question=question
         )
         vote.value = value
+        vote._change_reason = reason  # type: ignore[attr-defined]
         save_as(vote, actor)
     transaction.on_commit(lambda: events.map_changed(debate_id=claim.debate_id))
     return vote

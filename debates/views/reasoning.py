@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -22,11 +21,8 @@ def claim_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     claim = Claim.objects.select_related("debate", "parent").filter(debate=debate, pk=pk).first()
     if claim is None:
         raise Http404("No such claim.")
-    if not policy.can_view_claim(request.user, claim, debate):
-        raise PermissionDenied("You cannot rate this claim.")
-    if policy.claim_withheld(request.user, claim, debate):
-        # Someone else's work withheld from this viewer: as if there were no such claim.
-        raise Http404("No such claim.")
+    if not policy.can_open_claim(request.user, claim, debate):
+        raise Http404("No such claim.")  # hidden or withheld: as if there were none
     question = request.POST.get("question", "")
     value = request.POST.get("value", "")
     error = None
