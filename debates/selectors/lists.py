@@ -17,6 +17,7 @@ from ..models import (
     Source,
     SourceRevision,
 )
+from .sources import sources_visible_to
 
 
 def listed_debates(*, viewer) -> QuerySet[Debate]:
@@ -59,8 +60,9 @@ def claim_evidence(*, claim: Claim, viewer) -> QuerySet[Evidence]:
 
 
 def visible_sources(*, viewer) -> QuerySet[Source]:
+    """The sources the viewer may read (`sources_visible_to`), each with its revision count."""
     return (
-        Source.objects.filter(policy.visible_sources_q(viewer))
+        sources_visible_to(viewer)
         .select_related("current_revision")
         .defer("current_revision__text", "current_revision__structure")
         .annotate(revision_count=Count("revisions", distinct=True))
