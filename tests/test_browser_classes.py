@@ -68,6 +68,9 @@ def test_teacher_shares_a_map_a_student_joins_proposes_and_is_removed(page, brow
     expect(other.get_by_role("heading", level=1)).to_have_text("7B History")
     expect(other.get_by_text("Welcome to “7B History”.")).to_be_visible()
     other.locator(".class-map").get_by_role("link", name="Rivers and towns").click()
+    # htmx loads deferred: until the page has loaded, "+ Pro" is a plain link to the full
+    # form page (as without JavaScript), and the panel below would never fill.
+    other.wait_for_url(f"{base}{debate.get_absolute_url()}", wait_until="load")
 
     # ...and proposes an argument on the map.
     card = other.locator(f"#claim-{position.pk}")
