@@ -241,7 +241,7 @@ CRUX_IMPORT_STALE_MINUTES = envint("CRUX_IMPORT_STALE_MINUTES", 15)
 # Background tasks (django-tasks) kept in the database: no extra server to run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How many note threads the reader shows at once; "Show more notes" loads the next page.
-CRUX_READER_NOTES_PAGE = envint("CRUX_READER_NOTES_PAGE", 50)
+CRUX_READER_NOTES_PAGE = envint("CRUX_READER_NOTES_PAGE", 20)
 # A signed-in session unused for this long is logged out (accounts/middleware.py); 0: never.
 CRUX_SESSION_IDLE_MINUTES = envint("CRUX_SESSION_IDLE_MINUTES", 120)
 # How stale the recorded last activity may get before a request writes the session again.

@@ -73,36 +73,49 @@ def render_span(text: str, start: int, end: int, highlights: Sequence[Highlight]
     """HTML for text[start:end] with the highlights inside it marked and linked.
 
     A segment covered by several highlights links to the shortest (most specific) one
-    and carries the classes of all of them.
+    and carries the classes of all of them. One sweep over the cut points: the
+    highlights covering a segment are those that have started and not yet ended there.
     """
     inside = [h for h in highlights if h.start < end and h.end > start]
     if not inside:
         return escape(text[start:end])
+    starting: dict[int, list[Highlight]] = {}
+    ending: dict[int, list[Highlight]] = {}
     cuts = {start, end}
     for h in inside:
-        cuts.add(max(h.start, start))
-        cuts.add(min(h.end, end))
+        at, until = max(h.start, start), min(h.end, end)
+        cuts.add(at)
+        cuts.add(until)
+        starting.setdefault(at, []).append(h)
+        ending.setdefault(until, []).append(h)
     points = sorted(cuts)
+    # In the order given (as the anchors were written before: by the list's order).
+    rank = {id(h): i for i, h in enumerate(inside)}
+    # A highlight's link is written once per segment it covers: escape its parts once.
+    link = {id(h): f'href="{_esc(h.href)}" title="{_esc(h.title)}"' for h in inside}
+    active: dict[int, Highlight] = {}
     pieces: list[str] = []
     for seg_start, seg_end in zip(points, points[1:], strict=False):
-        for h in inside:
+        for h in ending.get(seg_start, ()):
+            active.pop(id(h), None)
+        began = starting.get(seg_start, ())
+        for h in sorted(began, key=lambda h: rank[id(h)]):
             if h.start == seg_start:
                 pieces.append(f'<span class="anchor" id="{_esc(h.target)}"></span>')
-        covering = [h for h in inside if h.start <= seg_start and h.end >= seg_end]
+            if h.end > seg_start:  # an empty highlight marks its place and covers nothing
+                active[id(h)] = h
         chunk = text[seg_start:seg_end]
-        if not covering:
+        if not active:
             pieces.append(_esc(chunk))
             continue
+        covering = active.values()
         best = min(covering, key=lambda h: (h.end - h.start, h.target))
         classes = sorted({h.css for h in covering})
-        if len(covering) > 1:
+        if len(active) > 1:
             classes.append("overlap")
         if any(h.selected for h in covering):
             classes.append(f"{best.css}-selected")
-        pieces.append(
-            f'<a class="{_esc(" ".join(classes))}" href="{_esc(best.href)}"'
-            f' title="{_esc(best.title)}">{_esc(chunk)}</a>'
-        )
+        pieces.append(f'<a class="{_esc(" ".join(classes))}" {link[id(best)]}>{_esc(chunk)}</a>')
     return mark_safe("".join(pieces))  # noqa: S308 - every piece above is escaped
 
 
@@ -178,3 +191,57 @@ def build_sections(
             last_page = own.page if own and own.page is not None else last_page
         sections.append(reader_section)
     return sections
+
+
+def sections_html(
+    sections: Sequence[ReaderSection], *, page_path: str, annotate_url: str | None
+) -> SafeString:
+    """The source's text as the reader shows it: each section with its heading, each block
+    a paragraph (or list item, list items in one list) carrying its offsets, its passage's
+    id and, when cited, a badge opening its citations (`page_path?passage=`); with
+    `annotate_url`, a link to annotate the whole block. Built here rather than in a
+    template loop: a source has hundreds of blocks."""
+    out: list[str] = []
+    page = _esc(page_path)
+    annotate = _esc(annotate_url) if annotate_url else ""
+    for section in sections:
+        out.append('<section class="source-section">')
+        if section.title:
+            out.append(f'<h2 id="{_esc(section.heading_id)}">{_esc(section.title)}</h2>')
+        for kind, blocks in section.groups:
+            item = kind == "list_item"
+            tag, what = ("li", "list item") if item else ("p", "paragraph")
+            if item:
+                out.append('<ul class="source-list">')
+            for block in blocks:
+                classes = "block"
+                if block.cite_count:
+                    classes += " block-cited"
+                if block.selected:
+                    classes += " block-selected"
+                ident = f' id="passage-{block.passage_id}"' if block.passage_id else ""
+                out.append(
+                    f'<{tag} class="{classes}"{ident} data-start="{block.start}"'
+                    f' data-end="{block.end}">'
+                )
+                if block.new_page:
+                    out.append(f'<span class="page-marker" data-skip>page {block.new_page}</span>')
+                out.append(str(block.html))
+                if block.cite_count:
+                    n = block.cite_count
+                    out.append(
+                        f' <a class="cite-badge" data-skip href="{page}?passage={block.passage_id}'
+                        f'#passage-{block.passage_id}" aria-label="Cited by {n}'
+                        f' claim{"" if n == 1 else "s"}: show them">{n}</a>'
+                    )
+                if annotate:
+                    out.append(
+                        f' <a class="annotate-link" data-skip hx-boost="false" href="{annotate}'
+                        f'?start={block.start}&amp;end={block.end}"'
+                        f' aria-label="Annotate this {what}">✎</a>'
+                    )
+                out.append(f"</{tag}>")
+            if item:
+                out.append("</ul>")
+        out.append("</section>")
+    return mark_safe("".join(out))  # noqa: S308 - the text is escaped in render_span, the rest here

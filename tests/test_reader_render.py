@@ -2,6 +2,9 @@
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from debates.reader import BlockPassage, Highlight, build_sections, render_span
 
 
@@ -53,3 +56,58 @@ def test_list_item_labels_are_bold_and_blocks_keep_their_passage():
     # The block's own passage is shown by the block's style, not by a mark inside it.
     assert str(reader_block.html) == "<strong>Costs:</strong> It was dear."
     assert sections[0].groups == [("list_item", [reader_block])]
+
+
+def _reference_span(text, start, end, highlights):
+    """The plain definition render_span must agree with: cut at every boundary, and for
+    each segment look at every highlight again."""
+    from html import escape as esc
+
+    inside = [h for h in highlights if h.start < end and h.end > start]
+    if not inside:
+        return esc(text[start:end])
+    points = sorted(
+        {start, end} | {max(h.start, start) for h in inside} | {min(h.end, end) for h in inside}
+    )
+    out = []
+    for a, b in zip(points, points[1:], strict=False):
+        out += [
+            f'<span class="anchor" id="{esc(h.target)}"></span>' for h in inside if h.start == a
+        ]
+        covering = [h for h in inside if h.start <= a and h.end >= b]
+        if not covering:
+            out.append(esc(text[a:b]))
+            continue
+        best = min(covering, key=lambda h: (h.end - h.start, h.target))
+        classes = sorted({h.css for h in covering}) + (["overlap"] if len(covering) > 1 else [])
+        if any(h.selected for h in covering):
+            classes.append(f"{best.css}-selected")
+        out.append(
+            f'<a class="{esc(" ".join(classes))}" href="{esc(best.href)}"'
+            f' title="{esc(best.title)}">{esc(text[a:b])}</a>'
+        )
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30),
+            st.integers(0, 12),
+            st.sampled_from(["hl", "note"]),
+            st.booleans(),
+        ),
+        max_size=12,
+    ),
+    st.integers(0, 30),
+    st.integers(0, 30),
+)
+def test_the_sweep_agrees_with_the_plain_definition(spans, a, b):
+    text = "The <quick> brown & fox jumps over"
+    start, end = min(a, b), max(a, b) + 1
+    marks = [
+        Highlight(s, s + n, f"t{i}", f"#t{i}", css, f"title {i}", sel)
+        for i, (s, n, css, sel) in enumerate(spans)
+    ]
+    assert str(render_span(text, start, end, marks)) == _reference_span(text, start, end, marks)

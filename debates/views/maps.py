@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from .. import policy, selectors, services
 from ..forms import DebateForm, SourceImportForm
 from ..models import Claim, Debate, Flag, Source
-from ..reader import BlockPassage, Highlight, build_sections
+from ..reader import BlockPassage, Highlight, build_sections, sections_html
 from ..selectors import maps as selectors_maps
 from ..selectors.discussion import claim_discussion
 from ..selectors.reasoning import claim_votes, map_reasoning
@@ -369,10 +369,14 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         if rp.passage.kind in ("paragraph", "list_item")
     }
     sections = build_sections(revision.text, revision.structure, block_passages, highlights)
+    annotate_url = (
+        reverse("debates:annotation_new", args=[source.pk]) if viewer.is_authenticated else None
+    )
     context = {
         "source": source,
         "revision": revision,
         "sections": sections,
+        "source_html": sections_html(sections, page_path=request.path, annotate_url=annotate_url),
         "cited_count": len(cited),
         "notes": notes,
         "filters": filters,
