@@ -92,6 +92,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from config.startup import settle  # noqa: E402
 from debates import selectors, services  # noqa: E402
 from debates.models import Claim, Debate, Evidence, Source  # noqa: E402
 
@@ -521,6 +522,9 @@ def fmt_row(row: dict, runs: int) -> str:
 def main() -> None:
     setup_test_environment()
     built = ensure_datasets()
+    # As a serving process does after loading the app (config/wsgi.py, config/asgi.py):
+    # views and base templates loaded, startup objects frozen out of the cycle collector.
+    settle()
     owner = User.objects.get(username="bench-owner")
     client = Client()
     client.force_login(owner)

@@ -13,8 +13,11 @@ import os
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 
+from .startup import settle
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_application = get_asgi_application()
+settle()  # views and templates loaded, startup objects out of the cycle collector's way
 log = logging.getLogger("crux.request_timeout")
 
 TIMEOUT_TEXT = b"This request took too long and was stopped. Please try again later.\n"
