@@ -683,6 +683,11 @@ def test_the_reader_notes_stay_two_queries_with_both_settings(
     viewer = type(student).objects.get(pk=student.pk)
     with CaptureQueriesContext(connection) as queries:
         notes = source_annotations(source=source, viewer=viewer)
+    # The notes, their rows, and once per request whether a class assignment may withhold
+    # classmates' work from this viewer (it may: then its rule rides in the notes' query).
+    assert len(queries) == 3
+    with CaptureQueriesContext(connection) as queries:
+        source_annotations(source=source, viewer=viewer)
     assert len(queries) == 2
     assert {t.root.author.username for t in notes.threads} == {"student", "pupil2"}
     shown = {getattr(t.root, "shown_author", "") for t in notes.threads}
@@ -722,3 +727,39 @@ def test_the_class_page_costs_the_same_whatever_the_number_of_assignments(
     assert three <= one + 2  # notes and section structures join claims and parent links
     set_work(klass, teacher, TaskSpec("answer", 1, debate=rivers, claim=rivers.counter))
     assert count() == three
+
+
+def test_someone_in_no_waiting_class_pays_one_small_query_once_for_withholding(
+    teacher, student, pupil2, rivers
+):
+    """Whether any class assignment may withhold work from a viewer is asked once (one
+    small query, kept for the request); for someone in no such class the hooks then build
+    and run nothing, where each opening of a claim used to run the recursive check."""
+    from debates import policy as debate_policy
+
+    theirs = argument(rivers, pupil2, rivers.position, text="Theirs")
+    viewer = type(student).objects.get(pk=student.pk)
+    with CaptureQueriesContext(connection) as first:
+        assert not debate_policy.claim_withheld(viewer, theirs, rivers)
+    sqls = [q["sql"] for q in first]  # their role in the debate, then the one question
+    assert len(sqls) == 2 and "classes_assignment" in sqls[1]
+    assert not any("crux_chain" in sql for sql in sqls)
+    with CaptureQueriesContext(connection) as again:
+        assert not debate_policy.claim_withheld(viewer, theirs, rivers)
+        assert debate_policy.withheld_q(viewer, debate=rivers) == debate_policy.Q()
+    assert len(again) == 0
+
+
+def test_joining_a_class_drops_the_answer_kept_for_the_request(teacher, student, pupil2, rivers):
+    """The kept answer ("in no waiting class") goes when the person joins a class, so the
+    class's open assignment withholds at once, even on the same user object."""
+    from debates import policy as debate_policy
+
+    classroom = services.class_create(actor=teacher, name="8C Geography")
+    services.class_join(actor=pupil2, code=classroom.join_code)
+    services.class_map_share(actor=teacher, classroom=classroom, debate=rivers, mode="contribute")
+    set_work(classroom, teacher, TaskSpec("reply", 1, debate=rivers), see_after_post=True)
+    theirs = argument(rivers, pupil2, rivers.position, text="Theirs")
+    assert not debate_policy.claim_withheld(student, theirs, rivers)  # in no class yet
+    services.class_join(actor=student, code=classroom.join_code)
+    assert debate_policy.claim_withheld(student, theirs, rivers)
