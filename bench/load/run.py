@@ -370,7 +370,7 @@ def main() -> int:
     parser.add_argument("--trivial-duration", type=int, default=20)
     parser.add_argument("--paced-duration", type=int, default=60)
     parser.add_argument("--restart-duration", type=int, default=45)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=12)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--keep-cluster", action="store_true")
     parser.add_argument("--setup", type=int, help=argparse.SUPPRESS)
