@@ -430,10 +430,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
 def xlsx_like() -> bytes:
+    """The same bytes on every call: entries dated, not stamped with the time of the call
+    (pytest-xdist's workers must collect identical parameters)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return out.getvalue()
 
 
@@ -447,6 +449,7 @@ def xlsx_like() -> bytes:
         (b"{\\rtf1 hello}", "letter.rtf", "an RTF document"),
         (b"Title\n\nA para\x00graph.", "a.txt", "NUL bytes"),
     ],
+    ids=["png", "png-as-txt", "csv", "xlsx", "rtf", "nul"],
 )
 def test_a_wrong_type_is_refused_naming_what_is_accepted(
     browser_client, teacher, data, name, message
@@ -470,6 +473,9 @@ def test_a_wrong_type_is_refused_naming_what_is_accepted(
         (make_docx()[:1000], "cut.docx", "damaged zip archive"),
         (b"Just some text.", "fake.docx", "named as a Word document (.docx) but is not one"),
     ],
+    # Named, not shown: a generated PDF or .docx carries the time it was made, and
+    # pytest-xdist's workers must collect the same test ids.
+    ids=["cut-pdf", "junk-pdf", "fake-pdf", "cut-docx", "fake-docx"],
 )
 def test_a_broken_file_gets_a_form_error_never_a_500(browser_client, data, name, message):
     response = post_file(browser_client, data, name)
