@@ -186,7 +186,8 @@ def can(user: Person, action: str, classroom: Classroom, target=None) -> bool:
 # For a list that crosses debates or sources (search, recent activity, notifications, a
 # person's claims) they take `debate_ref` or `source_ref`, the path from the caller's row to
 # its debate or source, and return an expression correlated with each row (`author_ref`:
-# the path to the row's author). No query runs here either way.
+# the path to the row's author). Either way the only query run here is `_may_wait`'s, at
+# most once per request, and none of the subquery itself.
 
 
 def _outer(path: str, depth: int):
@@ -308,7 +309,9 @@ def withheld_authors(
     """The classmates whose claims and notes `user` may not see yet in `debate` or on
     `source` (a hook of `debates.policy.withheld_q`), as a subquery of user ids; or, by
     reference (`debate_ref`/`source_ref`, see above), an expression true for the rows of a
-    cross-debate list that are withheld. No query runs here.
+    cross-debate list that are withheld; None when `user` waits on no such assignment
+    (`_may_wait`: one small query, once per request). The subquery itself runs in the
+    caller's query.
 
     They are the other current students of each class in which `user` is a current student
     and which has an open (published, not yet closed) assignment with "see classmates' work

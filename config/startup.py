@@ -6,8 +6,9 @@ collector (`gc.freeze`). Without it, each full collection walks the ~150,000 obj
 Django, Crux and their libraries again; a request that builds a map of 10,000 claims
 allocates enough to trigger several, and on such a map they were about 40 % of the page's
 time (bench/suite.py). Objects made later are collected as usual; the frozen ones live as
-long as the process anyway. Under gunicorn with `--preload` the frozen objects are also
-never written to again, so forked workers keep sharing their memory pages.
+long as the process anyway. Under gunicorn with `--preload` the collector also stops
+writing to the frozen objects, so forked workers share more of their memory pages (their
+reference counts still change).
 """
 
 import gc

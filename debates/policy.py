@@ -141,8 +141,9 @@ def visible_claims_q(user: Person, prefix: str = "", *, ancestors: bool = True) 
 # Another app may hide some people's claims and notes from a viewer in one debate or on one
 # source: the classes app's "see classmates' work only after you post". A hook (registered
 # in its AppConfig.ready) takes the viewer and the debate or source and returns a queryset
-# of the author ids to withhold (`values("user_id")`), or None. It runs no query: the
-# caller's own query embeds it as a subquery, so a page's query count stays as it was.
+# of the author ids to withhold (`values("user_id")`), or None. The caller's own query
+# embeds it as a subquery; the classes hook first asks, once per request and in one small
+# query, whether the viewer waits on any such assignment at all, and answers None if not.
 # The map (`selectors.maps._drawable`), the claim and history pages and the reader ask with
 # one debate or source; a debate's moderators are never withheld anything (the callers
 # skip them), nor anyone their own work.
@@ -205,7 +206,8 @@ def withholds(
     user: Person, author, *, debate: Debate | None = None, source: Source | None = None
 ) -> bool:
     """Whether a hook withholds `author`'s work in `debate` or on `source` from `user` (one
-    query, none when no hook could): for a service deciding whether to tell `user` of it.
+    query, plus the hook's own once per request; none when no hook could): for a service
+    deciding whether to tell `user` of it.
     A debate's moderators are withheld nothing."""
     from django.contrib.auth import get_user_model
 
@@ -228,9 +230,10 @@ def withholds(
 
 def claim_withheld(user: Person, claim: Claim, debate: Debate) -> bool:
     """Whether `claim` (of `debate`) is someone else's work withheld from `user`, or hangs
-    under such work (a reply goes with what it answers, as on the map); one query at most:
-    for pages, forms and services of one claim that the map's filter does not reach. A
-    claim of one's own, and anything for the debate's moderators, is never withheld."""
+    under such work (a reply goes with what it answers, as on the map); one query at most,
+    plus the hook's own once per request (none for someone no hook withholds from): for
+    pages, forms and services of one claim that the map's filter does not reach. A claim
+    of one's own, and anything for the debate's moderators, is never withheld."""
     if not user.is_authenticated or claim.author_id == user.pk:
         return False
     if can_moderate(user, debate):
@@ -660,7 +663,10 @@ def can_copy_debate(user: Person, debate: Debate) -> bool:
 
 
 def moderated_debates_q(user: Person) -> Q:
-    """A filter for the debates whose queue a person works (owner, moderator, or staff)."""
+    """A filter for the debates whose queue a person works (owner, moderator, or staff).
+    It reads only `is_staff` and the id: the header's counts compile their query once per
+    process keyed by `is_staff` (`selectors.moderation.header_counts`); reading anything
+    else of the user here means adding it to that key."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_staff:

@@ -368,15 +368,9 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
         for rp in data["passages"]
         if rp.passage.kind in ("paragraph", "list_item")
     }
-    sections = build_sections(revision.text, revision.structure, block_passages, highlights)
-    annotate_url = (
-        reverse("debates:annotation_new", args=[source.pk]) if viewer.is_authenticated else None
-    )
     context = {
         "source": source,
         "revision": revision,
-        "sections": sections,
-        "source_html": sections_html(sections, page_path=request.path, annotate_url=annotate_url),
         "cited_count": len(cited),
         "notes": notes,
         "filters": filters,
@@ -386,6 +380,16 @@ def source_reader(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if request.htmx and request.htmx.target == "citations":
         return render(request, "debates/reader.html#citations", context)
+    # The text itself, only for the whole page (a click on a cite badge asks for the
+    # citations alone).
+    sections = build_sections(revision.text, revision.structure, block_passages, highlights)
+    annotate_url = (
+        reverse("debates:annotation_new", args=[source.pk]) if viewer.is_authenticated else None
+    )
+    context["sections"] = sections
+    context["source_html"] = sections_html(
+        sections, page_path=request.path, annotate_url=annotate_url
+    )
     if viewer.is_authenticated:
         # The note, highlight and cite forms (views/annotations.py); the cite form's claim
         # picker is filled once words are selected, so no claim is read here.
