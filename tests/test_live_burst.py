@@ -227,9 +227,12 @@ def test_a_burst_of_streams_from_a_cold_start_leaves_the_site_answering(
     assert after == [], after
     assert get(asgi_live_server, "/") == 200
     assert settle(0) == []
-    # Opening a stream uses the database briefly, a few streams at a time.
-    # (A backend lingers in pg_stat_activity for a moment after its client closed it.)
-    assert sampler.peak <= 1 + live.STREAM_DB_CONCURRENCY + 3, sampler.rows
+    # Opening a stream uses the database briefly, a few streams at a time. A backend
+    # lingers in pg_stat_activity for a moment after its client closed it, longer on a
+    # busy machine (CI runs a second test process beside this one: 9 were seen once), so
+    # the bound allows a few of those; streams that held their connections would be
+    # counted by the hundred.
+    assert sampler.peak <= 1 + live.STREAM_DB_CONCURRENCY + 5, sampler.rows
     print(
         f"\n{streams} streams (budget {budget}) opened in {opened:.1f}s;"
         f" peak {sampler.peak} server connections, {len(held)} while open, {len(after)} after"
