@@ -151,6 +151,26 @@ def test_who_may_add_claims_mirrors_the_pages(debate, moderator, student, outsid
     assert "parent" in error_of(elsewhere, 400)["fields"]
 
 
+def test_a_hidden_parent_reads_as_a_missing_one(debate, teacher, student, position):
+    """Naming someone else's pending proposal (or a deleted claim) as the parent or merge
+    target answers exactly as for an id that does not exist: the API does not tell a hidden
+    claim from a missing one."""
+    pending = make_claim(debate=debate, kind="argument", parent=position, relation="supports",
+                         text="Mine, pending.", author=student, status="proposed")  # fmt: skip
+    other = UserFactory(username="other")
+    services.member_set(actor=teacher, debate=debate, user=other, role="contributor")
+    url = f"{API}/debates/rivers/claims/"
+    body = {"text": "Under it.", "stance": "supports"}
+    hidden = error_of(client_for(other).post(url, {**body, "parent": pending.pk}), 400)
+    missing = error_of(client_for(other).post(url, {**body, "parent": 999999}), 400)
+    assert hidden["fields"]["parent"] == [f"No claim {pending.pk} in this debate."]
+    assert missing["fields"]["parent"] == ["No claim 999999 in this debate."]
+    assert not Claim.objects.filter(text="Under it.").exists()
+    # The debate's moderators still find it.
+    found = client_for(teacher).post(url, {**body, "parent": pending.pk})
+    assert "No claim" not in found.content.decode()
+
+
 def test_claim_list_filters_and_hides_what_the_viewer_may_not_see(
     debate, teacher, student, issue, position
 ):

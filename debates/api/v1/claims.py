@@ -68,10 +68,12 @@ def _claim_or_404(request, pk) -> Claim:
     return claim
 
 
-def _claim_in(debate, pk, field: str) -> Claim:
-    """A claim of `debate` named in the request body, or a 400 naming the field."""
+def _claim_in(request, debate, pk, field: str) -> Claim:
+    """A claim of `debate` named in the request body, or a 400 naming the field; in the same
+    words for a claim the viewer may not open (someone's proposal, withheld work, a deleted
+    claim), so the answer does not tell hidden claims from missing ones."""
     claim = Claim.objects.select_related("debate").filter(debate=debate, pk=pk).first()
-    if claim is None:
+    if claim is None or not policy.can_open_claim(request.user, claim, debate):
         raise ValidationError({field: [f"No claim {pk} in this debate."]})
     return claim
 
@@ -129,7 +131,7 @@ class DebateClaimViewSet(mixins.ListModelMixin, ViewSet):
         data = valid(s.ClaimCreateSerializer, request)
         parent = None
         if data["parent"] is not None:
-            parent = _claim_in(debate, data["parent"], "parent")
+            parent = _claim_in(request, debate, data["parent"], "parent")
         claim = services.claim_add(
             actor=request.user,
             debate=debate,
@@ -279,7 +281,7 @@ class ClaimViewSet(ViewSet):
     def move(self, request, pk=None):
         claim = _claim_or_404(request, pk)
         data = valid(s.ClaimMoveSerializer, request)
-        parent = _claim_in(claim.debate, data["parent"], "parent")
+        parent = _claim_in(request, claim.debate, data["parent"], "parent")
         moved = services.claim_move(
             actor=request.user, claim=claim, parent=parent, stance=data["stance"]
         )
@@ -346,7 +348,7 @@ class ClaimViewSet(ViewSet):
     def merge(self, request, pk=None):
         claim = _claim_or_404(request, pk)
         data = valid(s.MergeSerializer, request)
-        target = _claim_in(claim.debate, data["target"], "target")
+        target = _claim_in(request, claim.debate, data["target"], "target")
         done = services.claim_merge(
             claim=claim, target=target, actor=request.user, reason=data["reason"]
         )
