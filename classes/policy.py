@@ -222,16 +222,35 @@ def _naming(
     return None
 
 
+def _open_assignments(user: User):
+    """The published, not yet closed "see classmates' work only after you post" assignments
+    of the (not archived) classes in which `user` is a current student."""
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from .models import Assignment
+
+    return (
+        Assignment.objects.filter(see_after_post=True, published=True)
+        .filter(
+            classroom__members__user=user,
+            classroom__members__role=Role.STUDENT,
+            classroom__members__left_at__isnull=True,
+            classroom__archived_at__isnull=True,
+        )
+        .annotate(closes=Coalesce("late_until", "due_at"))
+        .filter(closes__gte=timezone.now())
+    )
+
+
 def _waiting(user: User, names: Q):
     """The open "see after you post" assignments named by `names`, in classes where `user`
     is a current student, to which `user` has not posted yet (see `withheld_authors`)."""
     from django.db.models import Exists, OuterRef
-    from django.db.models.functions import Coalesce
-    from django.utils import timezone
 
     from debates.models import Annotation, Claim
 
-    from .models import Assignment, Task
+    from .models import Task
 
     window = {
         "created_at__gte": OuterRef("created_at"),
@@ -254,46 +273,23 @@ def _waiting(user: User, names: Q):
         **window,
     ).exclude(visibility=Annotation.Visibility.PRIVATE)
     return (
-        Assignment.objects.filter(names, see_after_post=True, published=True)
-        .filter(
-            classroom__members__user=user,
-            classroom__members__role=Role.STUDENT,
-            classroom__members__left_at__isnull=True,
-            classroom__archived_at__isnull=True,
-        )
-        .annotate(closes=Coalesce("late_until", "due_at"))
-        .filter(closes__gte=timezone.now())
+        _open_assignments(user)
+        .filter(names)
         .annotate(posted=Exists(claimed) | Exists(noted))
         .filter(posted=False)
     )
 
 
 def _may_wait(user: User) -> bool:
-    """Whether `user` is a current student of a class with an open (published, not yet
-    closed) "see classmates' work only after you post" assignment: only then can
-    `withheld_authors` withhold anything from them. Most people are in no such class, and
-    for them the hooks answer None at once instead of building and running their nested
-    subqueries (most of the cost of opening one claim by id). One small query, kept on the
-    user object for the request like the roles above."""
-    from django.db.models.functions import Coalesce
-    from django.utils import timezone
-
-    from .models import Assignment
-
+    """Whether `user` has any open assignment (`_open_assignments`) at all: only then can
+    `withheld_authors` withhold anything from them, since `_waiting` narrows the same
+    assignments. Most people are in no such class, and for them the hooks answer None at
+    once instead of building and running their nested subqueries (most of the cost of
+    opening one claim by id). One small query, kept on the user object for the request like
+    the roles above."""
     memo = user.__dict__
     if "_crux_may_wait" not in memo:
-        memo["_crux_may_wait"] = (
-            Assignment.objects.filter(see_after_post=True, published=True)
-            .filter(
-                classroom__members__user=user,
-                classroom__members__role=Role.STUDENT,
-                classroom__members__left_at__isnull=True,
-                classroom__archived_at__isnull=True,
-            )
-            .annotate(closes=Coalesce("late_until", "due_at"))
-            .filter(closes__gte=timezone.now())
-            .exists()
-        )
+        memo["_crux_may_wait"] = _open_assignments(user).exists()
     return memo["_crux_may_wait"]
 
 
