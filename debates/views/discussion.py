@@ -18,18 +18,9 @@ from .. import policy, services
 from ..errors import DOMAIN_ERRORS, form_status, messages_of
 from ..models import Claim, ClaimComment, Debate
 from ..selectors.discussion import claim_discussion
-from .maps import _debate_for
+from .maps import _claim_for, _debate_for
 
 TEMPLATE = "debates/_discussion.html"
-
-
-def _claim_for(request: HttpRequest, debate: Debate, pk: int) -> Claim:
-    claim = Claim.objects.select_related("author").filter(debate=debate, pk=pk).first()
-    # Withheld from the viewer, it answers as if there were no such claim.
-    if claim is None or not policy.can_open_claim(request.user, claim, debate):
-        raise Http404("No such claim.")
-    claim.debate = debate
-    return claim
 
 
 def _comment_for(request: HttpRequest, debate: Debate, pk: int) -> ClaimComment:

@@ -37,6 +37,7 @@ from ..models.maps import LIVE_STATUSES
 from ..selectors import duplicates
 from ..selectors.history import claim_edits_for, claim_versions, evidence_events, word_diff
 from . import maps
+from .maps import _claim_for
 
 FORM = "debates/edit/_form.html"
 CONFLICT = "debates/edit/_conflict.html"
@@ -46,17 +47,6 @@ ISSUE_PANEL = "map-actions-panel"
 
 def _panel(claim: Claim | None) -> str:
     return f"claim-{claim.pk}-panel" if claim is not None else ISSUE_PANEL
-
-
-def _claim_for(request: HttpRequest, debate: Debate, pk: int) -> Claim:
-    """The claim, or 404 when the viewer may not see it (deleted ones: moderators only) or
-    it is someone else's work withheld from them ("see classmates' work after you post"),
-    with the same words as when there is no such claim."""
-    claim = Claim.objects.select_related("author", "parent").filter(debate=debate, pk=pk).first()
-    if claim is None or not policy.can_open_claim(request.user, claim, debate):
-        raise Http404("No such claim.")
-    claim.debate = debate
-    return claim
 
 
 @require_GET

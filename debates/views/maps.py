@@ -32,6 +32,18 @@ def _debate_for(request: HttpRequest, slug: str) -> Debate:
     return debate
 
 
+def _claim_for(request: HttpRequest, debate: Debate, pk: int) -> Claim:
+    """The claim, or 404 when the viewer may not see it (deleted ones: moderators only) or
+    it is someone else's work withheld from them ("see classmates' work after you post"),
+    with the same words as when there is no such claim: the loader of every view that opens
+    one claim of a debate by its id (editing, discussion, flagging)."""
+    claim = Claim.objects.select_related("author", "parent").filter(debate=debate, pk=pk).first()
+    if claim is None or not policy.can_open_claim(request.user, claim, debate):
+        raise Http404("No such claim.")
+    claim.debate = debate
+    return claim
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The public debates and recent activity; a signed-in person sees their own debates
     ("My debates") where others read the introduction."""

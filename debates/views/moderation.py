@@ -46,7 +46,7 @@ from ..selectors import duplicates
 from ..selectors import moderation as queues
 from ..selectors.activity import name_actors, notifications_of
 from ..selectors.history import word_diff
-from .maps import _debate_for
+from .maps import _claim_for, _debate_for
 from .pickers import as_int, merge_picker, query_of
 
 AUDIT_PAGE_SIZE = 50
@@ -394,10 +394,7 @@ def queue_act(request: HttpRequest, slug: str, kind: str, pk: int, act: str) -> 
 @require_http_methods(["GET", "POST"])
 def claim_flag(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     debate = _debate_for(request, slug)
-    claim = Claim.objects.select_related("author").filter(debate=debate, pk=pk).first()
-    # Withheld from the viewer, it answers as if there were no such claim.
-    if claim is None or not policy.can_open_claim(request.user, claim, debate):
-        raise Http404("No such claim.")
+    claim = _claim_for(request, debate, pk)
     form = ClaimFlagForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
