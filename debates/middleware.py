@@ -10,12 +10,10 @@ services that read them.
 
 from __future__ import annotations
 
-import re
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+from .formats.unstorable import UNSTORABLE as _UNSTORABLE
 
 
 def _problem(request: HttpRequest) -> str | None:

@@ -77,6 +77,7 @@ from debates.formats.mapdoc import (
     MapSource,
     check,
 )
+from debates.formats.unstorable import UNSTORABLE as _UNSTORABLE
 
 FORMAT = "aif"
 DEFAULT_TITLE = "Imported AIF map"
@@ -87,7 +88,6 @@ GROUP = "aif_group"  # MapClaim.extra key: the S-node shared by linked premises
 MARK = "crux"  # node field AIF tools ignore: {"issue": true}, {"tags": [...]}, {"relation": …}
 KNOWN_TYPES = frozenset({"I", "L", "RA", "CA", "MA", "YA", "TA", "PA"})
 RELATION_TYPES = ("RA", "CA", "MA")
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _SPEAKER = re.compile(r"^\s*([^:\n]{1,200}?)\s*:\s")
 
 

@@ -74,6 +74,7 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from .mapdoc import FormatError, place_problem
+from .unstorable import UNSTORABLE as _UNSTORABLE
 
 FORMAT = "crux-backup"
 VERSION = 1
@@ -299,8 +300,6 @@ TOP_LEVEL = ("format", "version", "debate", "users", "memberships", *TABLES, "hi
 
 MAX_TAG_CHARS = 50
 MAX_JSON_DEPTH = 64
-# NUL cannot be stored in a PostgreSQL text column; a lone surrogate is not a character.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 # --- reading and writing ---------------------------------------------------------------------

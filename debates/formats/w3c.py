@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
+from .unstorable import UNSTORABLE as _UNSTORABLE
+
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
 MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -42,8 +44,6 @@ MAX_JSON_DEPTH = 64
 # Longest IRI kept from a client (canonical, via), and how many via IRIs one annotation keeps.
 MAX_IRI_CHARS = 2000
 MAX_VIA = 20
-# NUL cannot be stored in a PostgreSQL text column; a lone surrogate is not a character at all.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class W3CError(ValueError):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import policy
+from ..formats.unstorable import UNSTORABLE as _UNSTORABLE
 from ..models import AuditEntry, Claim, ClaimComment, Notification
 from . import audit
 from ._base import MAX_CLAIM_CHARS, person, quote, require
@@ -29,7 +30,7 @@ def check_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
         raise ValidationError("Write a question or an answer.")
-    if "\x00" in body or any("\ud800" <= c <= "\udfff" for c in body):
+    if _UNSTORABLE.search(body):
         raise ValidationError(
             "The text contains NUL bytes or broken characters (lone surrogates); "
             "it cannot be saved."

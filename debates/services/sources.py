@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import cast
 
@@ -13,6 +12,7 @@ from django.db.models import Q
 from .. import anchoring, policy
 from ..formats.article import ArticleError, parse_article
 from ..formats.documents import DocumentError, page_finder, read_pasted, read_upload
+from ..formats.unstorable import UNSTORABLE as _UNSTORABLE
 from ..models import (
     QUOTE_CONTEXT,
     Anchor,
@@ -26,8 +26,6 @@ from ._base import person, require
 
 MAX_SOURCE_CHARS = 2_000_000
 MAX_SOURCE_FILE_BYTES = 4 * 1024 * 1024
-# NUL cannot be stored in a PostgreSQL text column; a lone surrogate cannot be encoded.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _check_source_text(text: str) -> None:
