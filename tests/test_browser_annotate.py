@@ -1,5 +1,7 @@
 """As people would: select a sentence, annotate it, reload; see what others may see; cite it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -80,9 +82,15 @@ def test_cite_a_selection_as_evidence_and_find_it_on_the_map(page, demo_site):
     expect(form).to_be_visible()
     form.get_by_label("Propose a new argument").check()
     position = demo.debate.claims.filter(kind="position").first()
-    # The claim picker: a search box over the closest claims; search, then choose.
-    form.get_by_role("searchbox", name="Claim").fill(position.text[:30])
-    form.get_by_role("radio", name=position.text[:40]).check()
+    # The claim picker: a search box over the closest claims; search, then choose. A choice
+    # made before the new list arrives stays chosen when it lands.
+    box = form.get_by_role("searchbox", name="Claim")
+    choice = form.get_by_role("radio", name=position.text[:40])
+    with page.expect_response(lambda r: "/claims/pick/" in r.url and "q=" in r.url):
+        box.fill(position.text[:30])
+        choice.check()
+    expect(box).not_to_have_class(re.compile("htmx-request"))  # the new list has landed
+    expect(choice).to_be_checked()
     form.get_by_label("The new argument").select_option("supports")
     form.get_by_role("textbox", name="Argument").fill(
         "Moscow's interest in the peninsula outlived the Soviet Union."

@@ -74,6 +74,19 @@ def test_a_search_keeps_only_claims_with_its_words(client, student, source, span
     assert offered(html) == [] and "No claim holds the words “zeppelin”" in html
 
 
+def test_a_new_search_keeps_the_claim_already_chosen(client, student, source, span, tree):
+    """The box sends the choice already made (hx-include); the new list keeps it, chosen,
+    even when the new words would leave it out: typing on after choosing loses nothing."""
+    client.force_login(student)
+    floods = tree["floods"].pk
+    html = pick(client, source, span, q="barge", **{"cite-claim": floods}).content.decode()
+    assert floods in offered(html) and tree["barges"].pk in offered(html)
+    assert re.search(rf'value="{floods}"[^>]*\bchecked\b', html)
+    # The template sends it: the box includes the checked radio of its own list.
+    page = client.get(reverse("debates:annotation_new", args=[source.pk]), span).content.decode()
+    assert "#cite-claim-options input:checked" in page
+
+
 def test_only_debates_grounded_in_the_source_and_never_others_private_ones(
     client, student, source, span, tree, teacher
 ):
@@ -220,6 +233,10 @@ def test_merge_targets_are_ranked_by_likeness_to_the_claim(
     assert offered(client.get(picker, {"q": "ford"}, **HX).content.decode()) == [
         duplicate["far"].pk
     ]
+    # A choice made before typing on stays listed and chosen.
+    kept = client.get(picker, {"q": "ford", "target": duplicate["other"].pk}, **HX)
+    assert duplicate["other"].pk in offered(kept.content.decode())
+    assert re.search(rf'value="{duplicate["other"].pk}"[^>]*\bchecked\b', kept.content.decode())
     assert offered(client.get(url, {"q": "mills"}).content.decode()) == [duplicate["other"].pk]
     # The choice still merges (the form checks it against every possible target).
     response = client.post(url, {"target": duplicate["far"].pk, "reason": "Same."})

@@ -105,7 +105,14 @@ def claim_picker(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{url}?{urlencode(params)}#cite-form")
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
-    picker = cite_picker(request, source, like=span_text(source, start, end), query=query)
+    # The claim already chosen (sent by the box, hx-include) stays listed and chosen.
+    picker = cite_picker(
+        request,
+        source,
+        like=span_text(source, start, end),
+        query=query,
+        selected=as_int(request.GET.get("cite-claim")),
+    )
     return render(request, "debates/_claim_picker.html#options", {"picker": picker})
 
 
@@ -120,5 +127,5 @@ def merge_picker_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.htmx:
         url = reverse("debates:queue_act", args=[debate.slug, "claim", claim.pk, "merge"])
         return redirect(f"{url}?{urlencode({'q': query})}")
-    picker = merge_picker(claim, query=query)
+    picker = merge_picker(claim, query=query, selected=as_int(request.GET.get("target")))
     return render(request, "debates/_claim_picker.html#options", {"picker": picker})
