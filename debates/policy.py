@@ -219,13 +219,20 @@ def withholds(
     if debate is not None and can_moderate(user, debate):
         return False
     people = get_user_model().objects.filter(pk=author_id)
+    return _any_withheld(user, people, "pk", debate=debate, source=source)
+
+
+def _any_withheld(user: Person, rows, author_field: str, *, debate=None, source=None) -> bool:
+    """Whether a hook withholds the author (`author_field`) of any of `rows` from `user` in
+    `debate` or on `source`: one query, none when no hook asks (the loop `withholds`,
+    `claim_withheld` and `annotation_withheld` share)."""
     asked = False
     for hook in _WITHHOLD_HOOKS:
         authors = hook(user, debate=debate, source=source)
         if authors is not None:
-            people = people.filter(pk__in=authors)
+            rows = rows.filter(**{f"{author_field}__in": authors})
             asked = True
-    return asked and people.exists()
+    return asked and rows.exists()
 
 
 def claim_withheld(user: Person, claim: Claim, debate: Debate) -> bool:
@@ -238,19 +245,14 @@ def claim_withheld(user: Person, claim: Claim, debate: Debate) -> bool:
         return False
     if can_moderate(user, debate):
         return False
-    chain = Claim.objects.filter(pk__in=RawSQL(_CHAIN_SQL, [claim.pk]))  # noqa: S611
-    asked = False
-    for hook in _WITHHOLD_HOOKS:
-        authors = hook(user, debate=debate, source=None)
-        if authors is not None:
-            chain = chain.filter(author__in=authors)
-            asked = True
-    return asked and chain.exclude(author=user.pk).exists()
+    chain = Claim.objects.filter(pk__in=RawSQL(CLAIM_CHAIN_SQL, [claim.pk]))  # noqa: S611
+    return _any_withheld(user, chain.exclude(author=user.pk), "author", debate=debate)
 
 
 # A claim and every claim above it, up to its issue (UNION: a parent cycle in bad data ends
-# the walk); fixed SQL, the claim's id its one parameter.
-_CHAIN_SQL = (
+# the walk); fixed SQL, the claim's id its one parameter. The map's selectors walk up with
+# it too (`selectors.maps._path_ids`).
+CLAIM_CHAIN_SQL = (
     "WITH RECURSIVE crux_chain(id, parent_id) AS ("
     " SELECT c.id, c.parent_id FROM debates_claim c WHERE c.id = %s"
     " UNION SELECT c.id, c.parent_id FROM debates_claim c JOIN crux_chain u ON c.id = u.parent_id)"
@@ -281,15 +283,8 @@ def annotation_withheld(user: Person, annotation) -> bool:
     authors = {n.author_id for n in notes if n.author_id is not None and n.author_id != user.pk}
     if not authors:
         return False
-    source = annotation.anchor.source
     people = get_user_model().objects.filter(pk__in=authors)
-    asked = False
-    for hook in _WITHHOLD_HOOKS:
-        withheld = hook(user, source=source)
-        if withheld is not None:
-            people = people.filter(pk__in=withheld)
-            asked = True
-    return asked and people.exists()
+    return _any_withheld(user, people, "pk", source=annotation.anchor.source)
 
 
 def can_open_annotation(user: Person, annotation) -> bool:

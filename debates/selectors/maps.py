@@ -241,15 +241,10 @@ def debate_map(*, debate: Debate, viewer) -> DebateMap:
 # an unbroken chain of drawable claims up to an issue.
 
 
-# Walks up and down `parent_id`, written out in full: `up` from the given claims to their
-# issues (UNION, so a parent cycle in bad data ends the walk); `down` from a claim to the
-# given depth (the claim is depth 0).
-_PATH_SQL = (
-    "WITH RECURSIVE up(id, parent_id) AS ("
-    " SELECT id, parent_id FROM debates_claim WHERE id = %s"
-    " UNION SELECT c.id, c.parent_id FROM debates_claim c JOIN up ON c.id = up.parent_id)"
-    " SELECT id FROM up"
-)
+# Walks up and down `parent_id`: up from a claim to its issue (the policy's walk, UNION, so
+# a parent cycle in bad data ends it); `down` from a claim to the given depth (the claim is
+# depth 0); the others combine the two.
+_PATH_SQL = policy.CLAIM_CHAIN_SQL
 _BELOW_SQL = (
     "WITH RECURSIVE down(id, depth) AS ("
     " SELECT id, 0 FROM debates_claim WHERE id = %s"

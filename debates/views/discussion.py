@@ -68,6 +68,16 @@ def _answer(
     return redirect(f"{claim.get_absolute_url()}#discussion")
 
 
+def _refused(request: HttpRequest, debate: Debate, claim: Claim, failure, **extra):
+    """The discussion again with the service's refusal in it (400/403/409...), or the
+    failure raised on when no form shows it (`form_status` None: Django's 404 page)."""
+    status = form_status(failure)
+    if status is None:
+        raise failure
+    error = " ".join(messages_of(failure))
+    return _answer(request, debate, claim, error=error, status=status, **extra)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def claim_comments(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: the discussion section (htmx) or the claim page. POST: a new question, or an
@@ -90,18 +100,9 @@ def claim_comments(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.comment_add(actor=request.user, claim=claim, body=body, parent=parent)
     except DOMAIN_ERRORS as failure:
-        status = form_status(failure)
-        if status is None:
-            raise
         draft = {"comment_body": body} if parent is None else {"reply_body": body}
-        return _answer(
-            request,
-            debate,
-            claim,
-            error=" ".join(messages_of(failure)),
-            status=status,
-            reply_to=parent.pk if parent is not None else None,
-            **draft,
+        return _refused(
+            request, debate, claim, failure, reply_to=parent.pk if parent else None, **draft
         )
     if not request.htmx:
         messages.success(
@@ -119,12 +120,7 @@ def comment_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.comment_delete(actor=request.user, comment=comment)
     except DOMAIN_ERRORS as failure:
-        status = form_status(failure)
-        if status is None:
-            raise
-        return _answer(
-            request, debate, comment.claim, error=" ".join(messages_of(failure)), status=status
-        )
+        return _refused(request, debate, comment.claim, failure)
     if not request.htmx:
         messages.success(request, "Your comment is deleted.")
     return _answer(request, debate, comment.claim)
@@ -146,12 +142,7 @@ def comment_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except DOMAIN_ERRORS as failure:
-        status = form_status(failure)
-        if status is None:
-            raise
-        return _answer(
-            request, debate, comment.claim, error=" ".join(messages_of(failure)), status=status
-        )
+        return _refused(request, debate, comment.claim, failure)
     if not request.htmx:
         messages.success(request, "The comment is hidden." if hidden else "The comment is shown.")
     return _answer(request, debate, comment.claim)
